@@ -1,0 +1,91 @@
+package dev.dptrain.model.config;
+
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.init.Init;
+import dev.dptrain.model.layers.Activation;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network: the per-example input shape, the layers in order and the loss. Immutable and
+ * serialisable; built from a config file ({@link NetworkConfigParser}) or with {@link #builder}.
+ *
+ * <pre>{@code
+ * NetworkSpec mlp = NetworkSpec.builder(Shape.vector(784))
+ *     .dense(256).batchNorm().relu()
+ *     .dense(10)
+ *     .loss("softmax_cross_entropy").build();
+ * }</pre>
+ */
+public record NetworkSpec(Shape input, List<LayerSpec> layers, String loss) implements Serializable {
+  public static final double BN_EPS = 1e-5;
+  public static final double BN_MOMENTUM = 0.1;
+
+  public NetworkSpec {
+    layers = List.copyOf(layers);
+    if (layers.isEmpty()) throw new IllegalArgumentException("a network needs at least one layer");
+  }
+
+  public static Builder builder(Shape input) {
+    return new Builder(input);
+  }
+
+  /** Fluent builder; optional settings have the defaults documented in docs/config.md. */
+  public static final class Builder {
+    private final Shape input;
+    private final List<LayerSpec> layers = new ArrayList<>();
+    private String loss = "softmax_cross_entropy";
+    private Init init = Init.HE_NORMAL;
+
+    private Builder(Shape input) {
+      this.input = input;
+    }
+
+    /** Weight initialiser for the following weight layers (default he_normal). */
+    public Builder init(Init init) {
+      this.init = init;
+      return this;
+    }
+
+    public Builder dense(int units) {
+      return add(new LayerSpec.DenseSpec(units, true, init));
+    }
+
+    public Builder batchNorm() {
+      return add(new LayerSpec.BatchNormSpec(BN_EPS, BN_MOMENTUM));
+    }
+
+    public Builder relu() {
+      return activation(Activation.Kind.RELU, 0);
+    }
+
+    public Builder activation(Activation.Kind kind, double alpha) {
+      return add(new LayerSpec.ActivationSpec(kind, alpha));
+    }
+
+    public Builder dropout(double rate) {
+      return add(new LayerSpec.DropoutSpec(rate));
+    }
+
+    public Builder softmax() {
+      return add(new LayerSpec.SoftmaxSpec());
+    }
+
+    public Builder add(LayerSpec layer) {
+      layers.add(layer);
+      return this;
+    }
+
+    public Builder loss(String loss) {
+      this.loss = loss;
+      return this;
+    }
+
+    public NetworkSpec build() {
+      NetworkSpec spec = new NetworkSpec(input, layers, loss);
+      dev.dptrain.model.Network.build(spec); // validates shapes and values now, not at first use
+      return spec;
+    }
+  }
+}

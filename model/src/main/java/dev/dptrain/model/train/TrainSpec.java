@@ -1,0 +1,60 @@
+package dev.dptrain.model.train;
+
+import dev.dptrain.model.optim.LrSchedule;
+import dev.dptrain.model.optim.Optimizer;
+import dev.dptrain.model.optim.Sgd;
+import java.io.Serializable;
+
+/**
+ * How to train: optimiser, learning-rate schedule, regularisation and batching. The same spec
+ * drives the single-process trainer and the Spark loop.
+ *
+ * @param weightDecay L2 coefficient λ: adds λw to the gradient (w ← (1-ηλ)w - η∇J), or is applied
+ *     decoupled by AdamW
+ * @param l1 L1 coefficient: adds l1·sign(w) to the gradient
+ * @param clipNorm clip the whole gradient to this global L2 norm; 0 disables clipping
+ * @param batchSize global mini-batch size (examples per step across all partitions)
+ * @param ghostBatch single-process only: split each batch into chunks of this size that each
+ *     use their own batch statistics, like Spark partitions do; 0 = one chunk
+ */
+public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightDecay, double l1,
+                        double clipNorm, int batchSize, int epochs, long seed, int ghostBatch)
+    implements Serializable {
+  public TrainSpec {
+    if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight-decay must be >= 0, got " + weightDecay);
+    if (!(l1 >= 0)) throw new IllegalArgumentException("l1 must be >= 0, got " + l1);
+    if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip-norm must be >= 0 (0 = off), got " + clipNorm);
+    if (batchSize <= 0) throw new IllegalArgumentException("batch-size must be positive, got " + batchSize);
+    if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+    if (ghostBatch < 0) throw new IllegalArgumentException("ghost-batch must be >= 0, got " + ghostBatch);
+  }
+
+  /** SGD with momentum 0.9, constant lr, batch 128, 1 epoch; change with the with* methods. */
+  public static TrainSpec defaults(double lr) {
+    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42, 0);
+  }
+
+  public TrainSpec withOptimizer(Optimizer o) {
+    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+
+  public TrainSpec withSchedule(LrSchedule s) {
+    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+
+  public TrainSpec withRegularisation(double weightDecay, double l1, double clipNorm) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+
+  public TrainSpec withBatch(int batchSize, int ghostBatch) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+
+  public TrainSpec withEpochs(int epochs) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+
+  public TrainSpec withSeed(long seed) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.dptrain.model.train;
+
+import java.io.Serializable;
+
+/**
+ * Everything needed to continue a run exactly: parameters, optimiser state, running statistics
+ * and the position in the data. Randomness is derived from (seed, epoch, step), so the position
+ * IS the RNG state.
+ */
+public final class TrainingState implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final float[] params;
+  public final float[] optimizerState;
+  /** Running statistics of normalisation layers. */
+  public final float[] normState;
+  public final long seed;
+  /** Steps completed so far (the optimiser's t is step + 1). */
+  public long step;
+  /** Current epoch (0-based) and steps already done in it. */
+  public int epoch;
+  public long stepInEpoch;
+
+  public TrainingState(float[] params, float[] optimizerState, float[] normState, long seed) {
+    this.params = params;
+    this.optimizerState = optimizerState;
+    this.normState = normState;
+    this.seed = seed;
+  }
+
+  public TrainingState copy() {
+    TrainingState c = new TrainingState(params.clone(), optimizerState.clone(), normState.clone(), seed);
+    c.step = step;
+    c.epoch = epoch;
+    c.stepInEpoch = stepInEpoch;
+    return c;
+  }
+}

@@ -68,20 +68,20 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     float[] p = pass.params;
     int g0 = paramOffset;
     int b0 = paramOffset + channels;
-    int n = batch * channels * spatial;
     if (!pass.training) {
       float[] s = pass.state;
       for (int c = 0; c < channels; c++) {
         float inv = (float) (1 / Math.sqrt(s[stateOffset + channels + c] + eps));
         float scale = p[g0 + c] * inv;
         float shift = p[b0 + c] - s[stateOffset + c] * scale;
-        forEachPlane(batch, c, (off) -> {
+        for (int i = 0; i < batch; i++) {
+          int off = (i * channels + c) * spatial;
           for (int k = off; k < off + spatial; k++) y[k] = x[k] * scale + shift;
-        });
+        }
       }
       return y;
     }
-    xhat = ensure(xhat, n);
+    xhat = ensure(xhat, batch * channels * spatial);
     count = (long) batch * spatial;
     if (spatial == 1) {
       trainingForwardDense(x, y, p, batch);
@@ -194,10 +194,6 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
       }
     }
     return dx;
-  }
-
-  private void forEachPlane(int batch, int c, java.util.function.IntConsumer body) {
-    for (int i = 0; i < batch; i++) body.accept((i * channels + c) * spatial);
   }
 
   @Override

@@ -3,23 +3,23 @@ package dev.dptrain.model.train;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
-import dev.dptrain.model.Rng;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 
 /**
- * Single-process mini-batch training: the reference the Spark trainer is checked against.
- * Each epoch visits the training set in a seeded random order; the last batch of an epoch may be
- * smaller. With {@code ghostBatch > 0} each batch is processed as chunks with their own batch
- * statistics, exactly like partitions of a distributed step.
+ * Single-process mini-batch training: the reference the Spark trainer is checked against. It
+ * follows the same {@link BatchPlan} as the Spark trainer. With {@code ghostPartitions = P > 1} the
+ * data set is split into P contiguous blocks that each contribute their own share of every step
+ * with their own batch statistics ("ghost batches"), exactly like P Spark partitions.
  */
 public final class LocalTrainer {
-  /** Stream tags for {@link Rng#derive}, so shuffles and dropout never share numbers. */
+  /** Stream tags for seed derivation, so shuffles and dropout never share numbers. */
   public static final long SHUFFLE_STREAM = 0x5348;
   public static final long BATCH_STREAM = 0x4241;
 
   private final Network network;
   private final TrainSpec spec;
+  private final int ghostPartitions;
 
   /** Called after every step and every epoch; the default does nothing. */
   public interface Listener {
@@ -29,54 +29,49 @@ public final class LocalTrainer {
   }
 
   public LocalTrainer(NetworkSpec net, TrainSpec spec) {
+    this(net, spec, 1);
+  }
+
+  public LocalTrainer(NetworkSpec net, TrainSpec spec, int ghostPartitions) {
+    if (ghostPartitions <= 0) throw new IllegalArgumentException("ghost partitions must be positive");
     this.network = Network.build(net);
     this.spec = spec;
+    this.ghostPartitions = ghostPartitions;
   }
 
   public Network network() {
     return network;
   }
 
-  public static long stepsPerEpoch(int examples, int batch) {
-    return (examples + batch - 1) / batch;
-  }
-
   /** Trains from a fresh state; {@code validation} may be null. */
   public TrainingState fit(Dataset train, Dataset validation, Listener listener) {
-    long perEpoch = stepsPerEpoch(train.size(), spec.batchSize());
+    BatchPlan plan = new BatchPlan(BatchPlan.evenSplit(train.size(), ghostPartitions), spec.batchSize(), spec.seed());
+    Dataset[] blocks = new Dataset[ghostPartitions];
+    for (int p = 0; p < ghostPartitions; p++) {
+      int start = (int) BatchPlan.blockStart(train.size(), ghostPartitions, p);
+      blocks[p] = train.slice(start, (int) plan.partitionSize(p));
+    }
+    long perEpoch = plan.stepsPerEpoch();
     Stepper stepper = new Stepper(network, spec, perEpoch * spec.epochs());
     TrainingState state = stepper.initialState();
-    int d = train.shape().size();
-    int lw = train.labelWidth();
-    int b = spec.batchSize();
-    float[] xb = new float[b * d];
-    float[] yb = new float[b * lw];
-    int ghost = spec.ghostBatch() == 0 ? b : spec.ghostBatch();
-    float[] xg = new float[ghost * d];
-    float[] yg = new float[ghost * lw];
-    int[] order = new int[train.size()];
+    SliceGradient slice = new SliceGradient();
     for (; state.epoch < spec.epochs(); state.epoch++, state.stepInEpoch = 0) {
-      for (int i = 0; i < order.length; i++) order[i] = i;
-      Rng.derive(spec.seed(), SHUFFLE_STREAM, state.epoch).shuffle(order);
+      int[][] orders = new int[ghostPartitions][];
+      for (int p = 0; p < ghostPartitions; p++) orders[p] = plan.localOrder(p, state.epoch);
       Evaluation epochTrain = new Evaluation();
+      epochTrain.hasAccuracy = network.loss().hasAccuracy();
       for (long k = 0; k < perEpoch; k++) {
-        int from = (int) (k * b);
-        int n = Math.min(b, order.length - from);
-        train.gather(order, from, n, xb, yb);
         GradientSum sum = new GradientSum();
-        for (int c = 0; c < n; c += ghost) {
-          int m = Math.min(ghost, n - c);
-          System.arraycopy(xb, c * d, xg, 0, m * d);
-          System.arraycopy(yb, c * lw, yg, 0, m * lw);
-          network.accumulateGradient(state.params, state.normState, xg, yg, m,
-              Rng.mix(spec.seed(), BATCH_STREAM, state.step, c / ghost), sum);
+        for (int p = 0; p < ghostPartitions; p++) {
+          slice.accumulate(network, state.params, state.normState, blocks[p], orders[p],
+              (int) plan.sliceFrom(p, k), (int) plan.sliceFrom(p, k + 1),
+              BatchPlan.batchSeed(spec.seed(), state.step, p), sum);
         }
         epochTrain.lossSum += sum.lossSum;
         epochTrain.count += sum.count;
         epochTrain.correct += sum.correct;
         listener.onStep(stepper.apply(state, sum));
       }
-      epochTrain.hasAccuracy = network.loss().hasAccuracy();
       listener.onEpoch(state.epoch, epochTrain,
           validation == null ? null : evaluate(network, state, validation, 1000));
     }

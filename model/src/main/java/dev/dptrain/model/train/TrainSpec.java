@@ -14,11 +14,9 @@ import java.io.Serializable;
  * @param l1 L1 coefficient: adds l1·sign(w) to the gradient
  * @param clipNorm clip the whole gradient to this global L2 norm; 0 disables clipping
  * @param batchSize global mini-batch size (examples per step across all partitions)
- * @param ghostBatch single-process only: split each batch into chunks of this size that each
- *     use their own batch statistics, like Spark partitions do; 0 = one chunk
  */
 public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightDecay, double l1,
-                        double clipNorm, int batchSize, int epochs, long seed, int ghostBatch)
+                        double clipNorm, int batchSize, int epochs, long seed)
     implements Serializable {
   public TrainSpec {
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight-decay must be >= 0, got " + weightDecay);
@@ -26,35 +24,34 @@ public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightD
     if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip-norm must be >= 0 (0 = off), got " + clipNorm);
     if (batchSize <= 0) throw new IllegalArgumentException("batch-size must be positive, got " + batchSize);
     if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
-    if (ghostBatch < 0) throw new IllegalArgumentException("ghost-batch must be >= 0, got " + ghostBatch);
   }
 
   /** SGD with momentum 0.9, constant lr, batch 128, 1 epoch; change with the with* methods. */
   public static TrainSpec defaults(double lr) {
-    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42, 0);
+    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42);
   }
 
   public TrainSpec withOptimizer(Optimizer o) {
-    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 
   public TrainSpec withSchedule(LrSchedule s) {
-    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 
   public TrainSpec withRegularisation(double weightDecay, double l1, double clipNorm) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 
-  public TrainSpec withBatch(int batchSize, int ghostBatch) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+  public TrainSpec withBatch(int batchSize) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 
   public TrainSpec withEpochs(int epochs) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 
   public TrainSpec withSeed(long seed) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, ghostBatch);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
   }
 }

@@ -1,0 +1,48 @@
+package dev.dptrain.model.config;
+
+import dev.dptrain.model.optim.Adam;
+import dev.dptrain.model.optim.LrSchedule;
+import dev.dptrain.model.optim.Optimizer;
+import dev.dptrain.model.optim.Sgd;
+import dev.dptrain.model.train.TrainSpec;
+
+/** Reads the {@code train { ... }} block of a config file into a {@link TrainSpec}. */
+public final class TrainConfigParser {
+  private TrainConfigParser() {}
+
+  public static TrainSpec parse(Conf t) {
+    int epochs = (int) t.integer("epochs", 10, 1, 1_000_000);
+    int batch = (int) t.integer("batch-size", 128, 1, 1 << 24);
+    long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    double wd = t.number("weight-decay", 0, 0, 1);
+    double l1 = t.number("l1", 0, 0, 1);
+    double clip = t.number("clip-norm", 0, 0, Double.MAX_VALUE);
+    Conf o = t.object("optimizer");
+    String type = o.oneOf("type", "sgd", "sgd", "momentum", "nesterov", "adam", "adamw");
+    double lr = o.number("lr", type.startsWith("adam") ? 1e-3 : 0.01, Double.MIN_VALUE, 10);
+    Optimizer opt = switch (type) {
+      case "sgd", "momentum", "nesterov" -> {
+        double mom = o.number("momentum", type.equals("sgd") ? 0 : 0.9, 0, 0.9999);
+        boolean nesterov = o.bool("nesterov", type.equals("nesterov"));
+        if (nesterov && mom == 0) throw o.error("momentum", "a value > 0 with nesterov = true", mom);
+        yield new Sgd(mom, nesterov);
+      }
+      default -> new Adam(o.number("beta1", 0.9, 0, 0.9999), o.number("beta2", 0.999, 0, 0.999999),
+          o.number("eps", 1e-8, Double.MIN_VALUE, 1), type.equals("adamw") ? wd : 0);
+    };
+    o.finish();
+    Conf s = t.object("schedule");
+    String kind = s.oneOf("type", "constant", "constant", "step", "cosine");
+    LrSchedule schedule = switch (kind) {
+      case "step" -> new LrSchedule(LrSchedule.Kind.STEP, lr, s.integer("step-size", 1, Long.MAX_VALUE),
+          s.number("gamma", 0.1, Double.MIN_VALUE, 1), 0, 0, 0);
+      case "cosine" -> new LrSchedule(LrSchedule.Kind.COSINE, lr, 0, 1, s.integer("total-steps", 0, 0, Long.MAX_VALUE),
+          s.number("min-lr", 0, 0, lr), 0);
+      default -> LrSchedule.constant(lr);
+    };
+    schedule = schedule.withWarmup(s.integer("warmup-steps", 0, 0, Long.MAX_VALUE));
+    s.finish();
+    t.finish();
+    return new TrainSpec(opt, schedule, wd, l1, clip, batch, epochs, seed);
+  }
+}

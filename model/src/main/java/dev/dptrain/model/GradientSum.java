@@ -20,9 +20,12 @@ public final class GradientSum implements Serializable {
   public long count;
   public long correct;
   public double[] normStats;
+  /** Longest compute time of the tasks merged here (for the step-overhead measurement). */
+  public long computeNanos;
 
   /** Adds {@code other} into this and returns this. */
   public GradientSum merge(GradientSum other) {
+    computeNanos = Math.max(computeNanos, other.computeNanos);
     if (other.count == 0) return this;
     if (grad == null) {
       grad = other.grad.clone();

@@ -4,7 +4,7 @@ package dev.dptrain.model;
  * Shape of ONE example's activations, channels x height x width (NCHW without the N).
  * A dense vector of n features is {@code (n, 1, 1)}.
  */
-public record Shape(int channels, int height, int width) {
+public record Shape(int channels, int height, int width) implements java.io.Serializable {
   public Shape {
     if (channels <= 0 || height <= 0 || width <= 0) {
       throw new IllegalArgumentException("shape dimensions must be positive, got "

@@ -7,7 +7,7 @@ import dev.dptrain.model.Shape;
  * (n x labelWidth). Packed arrays, not one object per example, are what keeps copying,
  * caching and serialising cheap.
  */
-public record Dataset(Shape shape, int labelWidth, float[] features, float[] labels) {
+public record Dataset(Shape shape, int labelWidth, float[] features, float[] labels) implements java.io.Serializable {
   public Dataset {
     if (labelWidth <= 0) throw new IllegalArgumentException("labelWidth must be positive");
     if (features.length % shape.size() != 0) {

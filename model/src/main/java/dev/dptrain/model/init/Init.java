@@ -17,7 +17,7 @@ import java.util.Locale;
  * Constant schemes (zeros, ones, any constant) are only for biases and normalisation parameters:
  * {@link #forWeights} refuses them, because equal weights never break symmetry.
  */
-public record Init(Scheme scheme, double sigma) {
+public record Init(Scheme scheme, double sigma) implements java.io.Serializable {
   public enum Scheme { XAVIER_UNIFORM, XAVIER_NORMAL, HE_NORMAL, HE_UNIFORM, GAUSSIAN, CONSTANT }
 
   public static final Init XAVIER_UNIFORM = new Init(Scheme.XAVIER_UNIFORM, 0);

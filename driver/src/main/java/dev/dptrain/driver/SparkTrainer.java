@@ -1,0 +1,212 @@
+package dev.dptrain.driver;
+
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.GradientSum;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.layers.NormStats;
+import dev.dptrain.model.train.BatchPlan;
+import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingState;
+import dev.dptrain.worker.PackedPartition;
+import dev.dptrain.worker.Worker;
+import java.util.List;
+import java.util.logging.Logger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Synchronous data-parallel training. Each step:
+ * <ol>
+ *   <li>the driver broadcasts the flat parameter vector (and destroys the previous broadcast);</li>
+ *   <li>every task takes its partition's share of the global batch (see {@link BatchPlan}) and
+ *       returns gradient, loss and count SUMS and its BatchNorm batch statistics;</li>
+ *   <li>one {@code treeAggregate} adds the sums and pools the statistics (Chan's formula);</li>
+ *   <li>the driver averages, regularises, clips and steps the optimiser, and updates the running
+ *       BN statistics from the pooled ones ({@link Stepper}) — no extra job per step.</li>
+ * </ol>
+ * Validation runs once per epoch as a distributed inference pass; checkpoints are written every
+ * {@code checkpointEvery} steps and a run resumes from the newest one.
+ */
+public final class SparkTrainer {
+  private static final Logger LOG = Logger.getLogger(SparkTrainer.class.getName());
+
+  /**
+   * @param treeDepth depth of treeAggregate
+   * @param checkpointDir Hadoop path for checkpoints; null = no checkpoints
+   * @param checkpointEvery steps between checkpoints (and one at the end of every epoch)
+   * @param preciseBnBatches after training, recompute BN population statistics over this many
+   *     batches with frozen weights; 0 = keep the running averages
+   * @param failFirstAttemptAtStep testing aid: the first attempt of partition 0's task at this
+   *     step throws, so Spark retries it; -1 = never
+   */
+  public record Options(int treeDepth, String checkpointDir, long checkpointEvery, int preciseBnBatches,
+                        long failFirstAttemptAtStep) {
+    public static Options defaults() {
+      return new Options(2, null, 0, 0, -1);
+    }
+
+    public Options withCheckpoints(String dir, long every) {
+      return new Options(treeDepth, dir, every, preciseBnBatches, failFirstAttemptAtStep);
+    }
+
+    public Options withPreciseBn(int batches) {
+      return new Options(treeDepth, checkpointDir, checkpointEvery, batches, failFirstAttemptAtStep);
+    }
+
+    public Options withFailFirstAttemptAtStep(long step) {
+      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, step);
+    }
+  }
+
+  /** Progress callbacks, all on the driver. */
+  public interface Listener {
+    /** After each step; {@code wallNanos} is the whole step, {@code computeNanos} the slowest task's compute. */
+    default void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {}
+
+    default void onEpoch(int epoch, Evaluation train, Evaluation validation) {}
+
+    /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
+    default boolean stopRequested(TrainingState state) {
+      return false;
+    }
+  }
+
+  private final JavaSparkContext sc;
+  private final NetworkSpec netSpec;
+  private final Network network;
+  private final TrainSpec spec;
+  private final Options options;
+
+  public SparkTrainer(JavaSparkContext sc, NetworkSpec netSpec, TrainSpec spec, Options options) {
+    this.sc = sc;
+    this.netSpec = netSpec;
+    this.network = Network.build(netSpec);
+    this.spec = spec;
+    this.options = options;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  /** Sizes of the cached partitions, in partition order. */
+  static long[] partitionSizes(JavaRDD<PackedPartition> data) {
+    List<long[]> pairs = data.map(p -> new long[] {p.index(), p.size()}).collect();
+    long[] sizes = new long[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      if (pairs.get(i)[0] != i) {
+        throw new IllegalStateException("partition " + i + " holds packed block " + pairs.get(i)[0]
+            + "; build training data with PackedData so that block i is partition i");
+      }
+      sizes[i] = pairs.get(i)[1];
+    }
+    return sizes;
+  }
+
+  /**
+   * Trains on {@code train} (one {@link PackedPartition} per partition, cached), resuming from the
+   * newest checkpoint when the checkpoint directory holds one; {@code validation} may be null.
+   */
+  public TrainingState fit(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, Listener listener) {
+    BatchPlan plan = new BatchPlan(partitionSizes(train), spec.batchSize(), spec.seed());
+    long perEpoch = plan.stepsPerEpoch();
+    Stepper stepper = new Stepper(network, spec, perEpoch * spec.epochs());
+    CheckpointStore checkpoints = options.checkpointDir() == null ? null
+        : new CheckpointStore(options.checkpointDir(), sc.hadoopConfiguration(), 2);
+    TrainingState resumed = checkpoints == null ? null : checkpoints.latest();
+    TrainingState state;
+    if (resumed != null) {
+      checkCompatible(resumed);
+      state = resumed;
+      LOG.info("resuming from checkpoint at step " + state.step + " (epoch " + state.epoch + ")");
+    } else {
+      state = stepper.initialState();
+    }
+    Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
+    int depth = options.treeDepth();
+    long failAt = options.failFirstAttemptAtStep();
+    long seed = spec.seed();
+    try {
+      while (state.epoch < spec.epochs()) {
+        Evaluation epochTrain = new Evaluation();
+        epochTrain.hasAccuracy = network.loss().hasAccuracy();
+        while (state.stepInEpoch < perEpoch) {
+          long t0 = System.nanoTime();
+          Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
+              state.stepInEpoch, perEpoch);
+          Broadcast<float[]> params = sc.broadcast(state.params);
+          GradientSum sum = train.map(part -> {
+            if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
+              throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
+            }
+            return Worker.get().gradient(specBc.value(), params.value(), part, at);
+          }).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+          params.destroy(false);
+          Stepper.StepInfo info = stepper.apply(state, sum);
+          epochTrain.lossSum += sum.lossSum;
+          epochTrain.count += sum.count;
+          epochTrain.correct += sum.correct;
+          listener.onStep(info, System.nanoTime() - t0, sum.computeNanos);
+          if (checkpoints != null && options.checkpointEvery() > 0 && state.step % options.checkpointEvery() == 0) {
+            checkpoints.save(state);
+          }
+          if (listener.stopRequested(state)) return state;
+        }
+        Evaluation val = validation == null ? null : evaluate(validation, state);
+        state.epoch++;
+        state.stepInEpoch = 0;
+        if (checkpoints != null) checkpoints.save(state);
+        listener.onEpoch(state.epoch - 1, epochTrain, val);
+      }
+      if (options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
+      return state;
+    } finally {
+      specBc.destroy(false);
+    }
+  }
+
+  private void checkCompatible(TrainingState s) {
+    if (s.params.length != network.paramCount() || s.normState.length != network.stateCount()
+        || s.optimizerState.length != spec.optimizer().stateSize(network.paramCount())) {
+      throw new IllegalStateException("checkpoint in " + options.checkpointDir() + " does not fit this network: "
+          + s.params.length + " parameters / " + s.normState.length + " state floats, network needs "
+          + network.paramCount() + " / " + network.stateCount());
+    }
+    if (s.seed != spec.seed()) {
+      throw new IllegalStateException("checkpoint in " + options.checkpointDir() + " was written with seed "
+          + s.seed + ", this run uses seed " + spec.seed());
+    }
+  }
+
+  /** Distributed inference-mode loss and accuracy with the state's parameters and running statistics. */
+  public Evaluation evaluate(JavaRDD<PackedPartition> data, TrainingState state) {
+    Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
+    Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(state.params, state.normState));
+    try {
+      return data.map(part -> Worker.get().evaluate(specBc.value(), payload.value().params,
+              payload.value().normState, part))
+          .treeAggregate(new Evaluation(), Evaluation::merge, Evaluation::merge, options.treeDepth());
+    } finally {
+      payload.destroy(false);
+      specBc.destroy(false);
+    }
+  }
+
+  /** Precise BN: population statistics of every BN input over N batches, weights frozen. */
+  private void preciseBatchNorm(JavaRDD<PackedPartition> train, TrainingState state, long perEpoch,
+                                Broadcast<NetworkSpec> specBc) {
+    Broadcast<float[]> params = sc.broadcast(state.params);
+    long seed = spec.seed();
+    int batches = options.preciseBnBatches();
+    double[] empty = network.emptyStats();
+    double[] pooled = train.map(part -> Worker.get().batchStatistics(specBc.value(), params.value(), part,
+            seed, perEpoch, batches))
+        .treeAggregate(empty, NormStats::merge, NormStats::merge, options.treeDepth());
+    params.destroy(false);
+    network.setRunningStats(state.normState, pooled);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.dptrain.driver;
+
+import dev.dptrain.model.Rng;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.Dataset;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** One real local Spark context for the test JVM, with Kryo registration enforced. */
+final class SparkTestSupport {
+  private static JavaSparkContext sc;
+
+  private SparkTestSupport() {}
+
+  static synchronized JavaSparkContext sc() {
+    if (sc == null) {
+      SparkConf conf = SparkSessions.baseConf("dptrain-tests")
+          // local[2, 4]: 2 threads, and a failed task is retried up to 4 times (retry tests)
+          .setMaster("local[2,4]")
+          .set("spark.ui.enabled", "false")
+          .set("spark.kryo.registrationRequired", "true");
+      sc = new JavaSparkContext(conf);
+      Runtime.getRuntime().addShutdownHook(new Thread(sc::stop));
+    }
+    return sc;
+  }
+
+  /** Gaussian blobs, one per class, in `dim` dimensions: learnable but not trivially. */
+  static Dataset blobs(int n, int dim, int classes, long seed) {
+    Rng rng = new Rng(seed);
+    float[][] centres = new float[classes][dim];
+    for (float[] c : centres) for (int j = 0; j < dim; j++) c[j] = (float) rng.nextGaussian() * 2;
+    float[] x = new float[n * dim];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      int c = rng.nextInt(classes);
+      y[i] = c;
+      for (int j = 0; j < dim; j++) x[i * dim + j] = centres[c][j] + (float) rng.nextGaussian();
+    }
+    return new Dataset(Shape.vector(dim), 1, x, y);
+  }
+}

@@ -28,9 +28,15 @@ public final class PackedData {
     return fromBlocks(sc, blocks);
   }
 
-  /** Given blocks (block i becomes partition i; sizes may differ, blocks may be empty). */
+  /**
+   * Given blocks (block i becomes partition i; sizes may differ, blocks may be empty). The
+   * lineage is cut after caching: a parallelized collection carries its data inside every task
+   * and job description, which would ship the whole data set with each training step.
+   */
   public static JavaRDD<PackedPartition> fromBlocks(JavaSparkContext sc, List<PackedPartition> blocks) {
-    JavaRDD<PackedPartition> rdd = sc.parallelize(blocks, blocks.size()).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<PackedPartition> rdd = sc.parallelize(blocks, blocks.size()).map(p -> p)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    rdd.rdd().localCheckpoint();
     rdd.count();
     return rdd;
   }

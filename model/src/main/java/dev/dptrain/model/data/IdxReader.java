@@ -33,7 +33,7 @@ public final class IdxReader {
   public static Dataset read(InputStream images, String imagesName, InputStream labels, String labelsName)
       throws IOException {
     DataInputStream im = open(images);
-    int magic = im.readInt();
+    int magic = readMagic(im, imagesName);
     if (magic != IMAGES_MAGIC) {
       throw new IdxFormatException(imagesName + ": not an IDX image file: magic number 0x"
           + Integer.toHexString(magic) + ", expected 0x00000803 (unsigned bytes, 3 dimensions)");
@@ -42,7 +42,7 @@ public final class IdxReader {
     int rows = readDim(im, imagesName, "rows");
     int cols = readDim(im, imagesName, "columns");
     DataInputStream lb = open(labels);
-    int lmagic = lb.readInt();
+    int lmagic = readMagic(lb, labelsName);
     if (lmagic != LABELS_MAGIC) {
       throw new IdxFormatException(labelsName + ": not an IDX label file: magic number 0x"
           + Integer.toHexString(lmagic) + ", expected 0x00000801 (unsigned bytes, 1 dimension)");
@@ -75,6 +75,14 @@ public final class IdxReader {
     in.reset();
     boolean gzip = b0 == 0x1f && b1 == 0x8b;
     return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in);
+  }
+
+  private static int readMagic(DataInputStream in, String name) throws IOException {
+    try {
+      return in.readInt();
+    } catch (EOFException e) {
+      throw new IdxFormatException(name + ": truncated header: the file ends before the 4-byte magic number");
+    }
   }
 
   private static int readDim(DataInputStream in, String name, String what) throws IOException {

@@ -26,6 +26,10 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     int n = p.length;
     float b1 = (float) beta1;
     float b2 = (float) beta2;
+    // 1-β in double, as PyTorch does: 1 - (float) 0.999 is off by 1.3e-5 relative, which the
+    // bias correction (computed from the double β) would not cancel.
+    float ob1 = (float) (1 - beta1);
+    float ob2 = (float) (1 - beta2);
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
     float stepSize = (float) (lr / c1);
@@ -33,8 +37,8 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     float e = (float) eps;
     float shrink = (float) (1 - lr * weightDecay);
     for (int i = 0; i < n; i++) {
-      float m = b1 * s[i] + (1 - b1) * g[i];
-      float v = b2 * s[n + i] + (1 - b2) * g[i] * g[i];
+      float m = b1 * s[i] + ob1 * g[i];
+      float v = b2 * s[n + i] + ob2 * g[i] * g[i];
       s[i] = m;
       s[n + i] = v;
       p[i] = p[i] * shrink - stepSize * m / ((float) Math.sqrt(v) * invSqrtC2 + e);

@@ -1,0 +1,135 @@
+package dev.dptrain.driver.cli;
+
+import dev.dptrain.driver.HadoopData;
+import dev.dptrain.driver.PackedData;
+import dev.dptrain.driver.RunConfig;
+import dev.dptrain.driver.SparkSessions;
+import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.ops.BlasInfo;
+import dev.dptrain.model.train.BatchPlan;
+import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingState;
+import dev.dptrain.worker.PackedPartition;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The {@code dptrain} command: {@code train CONFIG} trains on Spark (local mode by default),
+ * {@code info CONFIG} prints the model summary.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length < 2 || !(args[0].equals("train") || args[0].equals("info"))) {
+      err.println("usage: dptrain train CONFIG [--master URL]\n       dptrain info CONFIG");
+      return 2;
+    }
+    RunConfig rc;
+    try {
+      rc = RunConfig.parse(Conf.parseFile(new File(args[1])), args[1]);
+    } catch (Conf.ConfigError e) {
+      err.println("dptrain: config error: " + e.getMessage());
+      return 2;
+    }
+    Network network = Network.build(rc.network());
+    if (args[0].equals("info")) {
+      out.print(network.summary());
+      return 0;
+    }
+    String master = rc.spark().master();
+    for (int i = 2; i < args.length; i++) {
+      if (args[i].equals("--master") && i + 1 < args.length) master = args[++i];
+      else {
+        err.println("dptrain: unknown argument " + args[i]);
+        return 2;
+      }
+    }
+    train(rc, master, out);
+    return 0;
+  }
+
+  static TrainingState train(RunConfig rc, String master, PrintStream out) throws Exception {
+    SparkConf conf = SparkSessions.baseConf("dptrain " + rc.source());
+    if (!conf.contains("spark.master")) conf.setMaster(master);
+    rc.spark().conf().forEach(conf::set);
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.setLogLevel("WARN");
+      out.println("dptrain: BLAS " + BlasInfo.describe() + (BlasInfo.isSlow() ? "  (SLOW: see README)" : ""));
+      out.print(Network.build(rc.network()).summary());
+      RunConfig.Data d = rc.data();
+      Dataset train = HadoopData.readIdx(d.trainImages(), d.trainLabels(), sc.hadoopConfiguration());
+      if (d.limit() > 0 && d.limit() < train.size()) train = train.slice(0, d.limit());
+      Dataset test = d.testImages() == null ? null
+          : HadoopData.readIdx(d.testImages(), d.testLabels(), sc.hadoopConfiguration());
+      checkInput(rc, train);
+      Standardizer st = Standardizer.fit(train, d.standardize(), d.perChannel());
+      st.apply(train.features(), train.size(), train.shape());
+      if (test != null) st.apply(test.features(), test.size(), test.shape());
+      int partitions = rc.spark().partitions();
+      JavaRDD<PackedPartition> trainRdd = PackedData.fromDataset(sc, train, partitions);
+      JavaRDD<PackedPartition> testRdd = test == null ? null : PackedData.fromDataset(sc, test, partitions);
+      long perEpoch = new BatchPlan(BatchPlan.evenSplit(train.size(), partitions), rc.train().batchSize(),
+          rc.train().seed()).stepsPerEpoch();
+      out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
+          train.size(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
+      SparkTrainer.Options opts = new SparkTrainer.Options(rc.spark().treeDepth(),
+          rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
+          rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1);
+      SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
+      int logEvery = rc.output().logEvery();
+      long start = System.nanoTime();
+      TrainingState state = trainer.fit(trainRdd, testRdd, new SparkTrainer.Listener() {
+        long windowStart = System.nanoTime();
+        long windowExamples;
+        double windowLoss;
+
+        @Override
+        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
+          windowExamples += info.examples();
+          windowLoss += info.loss() * info.examples();
+          if ((info.step() + 1) % logEvery == 0) {
+            long now = System.nanoTime();
+            out.printf(Locale.ROOT, "step %6d  epoch %d  %4.0f%%  loss %.4f  lr %.4g  |g| %.3f  %,.0f samples/s%n",
+                info.step() + 1, info.step() / perEpoch + 1, 100.0 * (info.step() % perEpoch + 1) / perEpoch,
+                windowLoss / windowExamples, info.lr(), info.gradNorm(), windowExamples / ((now - windowStart) / 1e9));
+            windowStart = now;
+            windowExamples = 0;
+            windowLoss = 0;
+          }
+        }
+
+        @Override
+        public void onEpoch(int epoch, Evaluation tr, Evaluation val) {
+          out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f%s  (%.1f s)%n", epoch + 1, rc.train().epochs(),
+              tr.meanLoss(), tr.accuracy(),
+              val == null ? "" : String.format(Locale.ROOT, " | validation loss %.4f acc %.4f", val.meanLoss(), val.accuracy()),
+              (System.nanoTime() - start) / 1e9);
+        }
+      });
+      if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
+      return state;
+    }
+  }
+
+  private static void checkInput(RunConfig rc, Dataset train) {
+    int want = rc.network().input().size();
+    if (train.shape().size() != want) {
+      throw new IllegalArgumentException(rc.data().trainImages() + ": examples have " + train.shape().size()
+          + " features (" + train.shape() + ") but model.input needs " + want + " (" + rc.network().input() + ")");
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.dptrain.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dptrain.model.layers.Layer;
+import dev.dptrain.model.layers.Pass;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Finite-difference gradient checking for float32 layers, losses and networks.
+ *
+ * <p>Layers are checked through the scalar objective {@code L = Σ_i r_i y_i}, evaluated in double
+ * precision with fixed random weights {@code r} (exactly representable as floats), so that
+ * {@code dL/dy = r} is what backward receives as {@code gradOutput}. Numerical derivatives are
+ * central differences {@code (L(v+h) - L(v-h)) / (v⁺ - v⁻)}, where {@code v⁺}, {@code v⁻} are the
+ * perturbed values after rounding to float (the step actually taken, not the nominal 2h).
+ *
+ * <p>Comparisons use {@code |a-b| / max(|a|+|b|, floor)}: relative where the gradient is large,
+ * absolute (scaled by 1/floor) where both sides are tiny.
+ */
+public final class GradientCheck {
+  private GradientCheck() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Random inputs
+
+  /** Uniform floats in [lo, hi). */
+  public static float[] uniform(Rng rng, int n, double lo, double hi) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+    return v;
+  }
+
+  /** Floats with |v| uniform in [min, max) and a random sign: keeps inputs off kinks at 0. */
+  public static float[] awayFromZero(Rng rng, int n, double min, double max) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      double m = min + (max - min) * rng.nextDouble();
+      v[i] = (float) (rng.nextDouble() < 0.5 ? -m : m);
+    }
+    return v;
+  }
+
+  /** Objective weights r, uniform in [-1, 1) but exactly representable as floats. */
+  public static double[] objectiveWeights(Rng rng, int n) {
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) r[i] = (float) (2 * rng.nextDouble() - 1);
+    return r;
+  }
+
+  public static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+      if (f[i] != v[i]) throw new IllegalArgumentException("not a float: " + v[i]);
+    }
+    return f;
+  }
+
+  public static double[] toDouble(float[] v, int from, int n) {
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) d[i] = v[from + i];
+    return d;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Core numerics
+
+  /** Σ_i r_i y_i over the first r.length outputs, accumulated in double. */
+  public static double weightedSum(double[] r, float[] y) {
+    double s = 0;
+    for (int i = 0; i < r.length; i++) s += r[i] * y[i];
+    return s;
+  }
+
+  /**
+   * Central differences of {@code objective} with respect to {@code v[from, from+count)}, each
+   * perturbed by ±h in turn (and restored exactly afterwards).
+   */
+  public static double[] centralDifferences(float[] v, int from, int count, double h, DoubleSupplier objective) {
+    double[] g = new double[count];
+    for (int k = 0; k < count; k++) {
+      int i = from + k;
+      float orig = v[i];
+      float plus = (float) (orig + h);
+      float minus = (float) (orig - h);
+      v[i] = plus;
+      double lp = objective.getAsDouble();
+      v[i] = minus;
+      double lm = objective.getAsDouble();
+      v[i] = orig;
+      g[k] = (lp - lm) / ((double) plus - (double) minus);
+    }
+    return g;
+  }
+
+  public static double relativeError(double a, double b, double floor) {
+    return Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), floor);
+  }
+
+  /** Outcome of comparing an analytic gradient with a numerical one. */
+  public record Comparison(String what, double maxError, int worst, double analytic, double numeric,
+                           int significant, int total) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s: max rel err %.3e at [%d] (analytic %.8g, numeric %.8g), "
+          + "%d/%d entries above floor", what, maxError, worst, analytic, numeric, significant, total);
+    }
+  }
+
+  public static Comparison compare(String what, double[] analytic, double[] numeric, double floor) {
+    assertEquals(numeric.length, analytic.length, what + ": gradient lengths differ");
+    double max = -1;
+    int worst = -1;
+    int significant = 0;
+    for (int i = 0; i < analytic.length; i++) {
+      double a = analytic[i];
+      double b = numeric[i];
+      if (!Double.isFinite(a) || !Double.isFinite(b)) {
+        fail(what + ": non-finite gradient at [" + i + "]: analytic " + a + ", numeric " + b);
+      }
+      if (Math.abs(a) + Math.abs(b) > floor) significant++;
+      double e = relativeError(a, b, floor);
+      if (e > max) {
+        max = e;
+        worst = i;
+      }
+    }
+    return new Comparison(what, max, worst, worst < 0 ? 0 : analytic[worst], worst < 0 ? 0 : numeric[worst],
+        significant, analytic.length);
+  }
+
+  /** Whether {@code -Dgradcheck.verbose=true} asks for every comparison to be printed. */
+  private static final boolean VERBOSE = Boolean.getBoolean("gradcheck.verbose");
+
+  /**
+   * Asserts max relative error ≤ tol, and that at least a quarter of the entries are above the
+   * floor, so that a check cannot pass vacuously on (near-)zero gradients.
+   */
+  public static Comparison assertGradientsMatch(String what, double[] analytic, double[] numeric,
+                                                double tol, double floor) {
+    Comparison c = compare(what, analytic, numeric, floor);
+    if (VERBOSE) System.out.println("[gradcheck] " + c);
+    assertTrue(c.total() > 0, what + ": nothing to compare");
+    assertTrue(c.significant() * 4 >= c.total(), what + ": too few non-negligible gradient entries, "
+        + "the check would be vacuous: " + c);
+    assertTrue(c.maxError() <= tol, what + " exceeds tolerance " + tol + ": " + c);
+    return c;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Layer harness
+
+  /** Analytic and numerical gradients of one layer for {@code L = Σ r_i y_i}. */
+  public static final class LayerGradients {
+    /** Output of the unperturbed forward (first batch * outSize floats). */
+    public float[] output;
+    public double[] analyticInput;
+    public double[] numericInput;
+    /** What backward ADDED into the layer's slice of {@code pass.grads}. */
+    public double[] analyticParams;
+    public double[] numericParams;
+  }
+
+  /**
+   * Runs the layer's forward and backward once on {@code x} with {@code gradOutput = r}, checking
+   * on the way that backward only ADDS into its own slice of a pre-filled {@code pass.grads}, and
+   * that {@code needInputGrad = false} gives null and the same parameter gradient; then computes
+   * central differences of L with respect to every input and every parameter of the layer.
+   *
+   * <p>The layer must already be bound; {@code pass} must hold params (and state) and the mode and
+   * seed to use for every evaluation. {@code pass.grads} is replaced.
+   */
+  public static LayerGradients layerGradients(Layer layer, Pass pass, float[] x, int batch, int paramOffset,
+                                              double[] r, double h) {
+    int nIn = batch * layer.inputShape().size();
+    int nOut = batch * layer.outputShape().size();
+    int np = layer.paramCount();
+    if (x.length != nIn || r.length != nOut) throw new IllegalArgumentException("size mismatch");
+    float[] dy = toFloat(r);
+    float[] dyCopy = dy.clone();
+
+    // Pre-filled gradient accumulator with known, non-zero values everywhere.
+    float[] prefill = uniform(new Rng(0xF111L + np), pass.params.length, 0.5, 1.5);
+    for (int i = 0; i < prefill.length; i += 2) prefill[i] = -prefill[i];
+
+    LayerGradients out = new LayerGradients();
+    pass.grads = prefill.clone();
+    float[] y = layer.forward(pass, x, batch);
+    out.output = Arrays.copyOf(y, nOut);
+    float[] dx = layer.backward(pass, dy, batch, true);
+    assertNotNull(dx, layer.describe() + ": backward returned null although the input gradient was requested");
+    out.analyticInput = toDouble(dx, 0, nIn);
+    float[] g = pass.grads;
+    for (int i = 0; i < g.length; i++) {
+      boolean own = i >= paramOffset && i < paramOffset + np;
+      if (!own && Float.floatToIntBits(g[i]) != Float.floatToIntBits(prefill[i])) {
+        fail(layer.describe() + ": backward changed grads[" + i + "] outside its slice [" + paramOffset
+            + ", " + (paramOffset + np) + "): " + prefill[i] + " -> " + g[i]);
+      }
+    }
+    out.analyticParams = new double[np];
+    for (int k = 0; k < np; k++) out.analyticParams[k] = (double) g[paramOffset + k] - prefill[paramOffset + k];
+    float[] firstGrads = g.clone();
+
+    // needInputGrad = false: null, and the same parameter gradient added.
+    pass.grads = prefill.clone();
+    layer.forward(pass, x, batch);
+    dy = dyCopy.clone();
+    assertNull(layer.backward(pass, dy, batch, false), layer.describe() + ": backward without input gradient should return null");
+    for (int i = 0; i < g.length; i++) {
+      assertEquals(firstGrads[i], pass.grads[i], 1e-6 * (1 + Math.abs(firstGrads[i])),
+          layer.describe() + ": parameter gradient differs when needInputGrad is false at [" + i + "]");
+    }
+
+    DoubleSupplier objective = () -> weightedSum(r, layer.forward(pass, x, batch));
+    out.numericInput = centralDifferences(x, 0, nIn, h, objective);
+    out.numericParams = centralDifferences(pass.params, paramOffset, np, h, objective);
+    return out;
+  }
+
+  /** A pass over the given vectors in the given mode. */
+  public static Pass pass(float[] params, float[] state, boolean training, long seed) {
+    Pass p = new Pass();
+    p.params = params;
+    p.state = state;
+    p.training = training;
+    p.seed = seed;
+    return p;
+  }
+}

@@ -1,0 +1,35 @@
+# Shared by the scripts in this folder: build-if-needed, classpath and JVM options.
+# shellcheck shell=bash
+DPTRAIN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Spark's own Java 17 list (JavaModuleOptions) plus the Vector API, without which netlib's fast
+# pure-Java BLAS silently degrades to scalar code.
+dptrain_jvm_opts() {
+  echo "-Xmx${DPTRAIN_HEAP:-6g} --add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions \
+--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
+--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
+--add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
+-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
+}
+
+# Builds the modules when a source is newer than the last build, and writes the runtime classpath.
+dptrain_build() {
+  local stamp="$DPTRAIN_ROOT/driver/target/classpath.txt"
+  if [[ ! -f "$stamp" ]] || [[ -n "$(find "$DPTRAIN_ROOT" -path '*/src/main/*' -newer "$stamp" -print -quit)" ]] \
+      || [[ "$DPTRAIN_ROOT/pom.xml" -nt "$stamp" ]]; then
+    echo "dptrain: building (mvn install -DskipTests) ..." >&2
+    (cd "$DPTRAIN_ROOT" && mvn -q -B install -DskipTests >&2 \
+      && mvn -q -B dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2)
+  fi
+}
+
+dptrain_classpath() {
+  echo "$DPTRAIN_ROOT/driver/target/classes:$DPTRAIN_ROOT/worker/target/classes:$DPTRAIN_ROOT/model/target/classes:$(cat "$DPTRAIN_ROOT/driver/target/classpath.txt")"
+}
+
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"

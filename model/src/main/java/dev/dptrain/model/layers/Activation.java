@@ -66,7 +66,7 @@ public final class Activation extends AbstractLayer {
       case SIGMOID -> { for (int i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); }
       case TANH -> { for (int i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); }
       case RELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f; }
-      case LEAKY_RELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i]; }
+      case LEAKY_RELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : a * dy[i]; }
       case ELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + a); }
     }
     return dx;

@@ -1,0 +1,90 @@
+package dev.dptrain.model.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dptrain.model.Network;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.optim.Adam;
+import dev.dptrain.model.optim.Sgd;
+import dev.dptrain.model.train.TrainSpec;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+  private static final String MLP = """
+      input = [1, 28, 28]
+      layers = [
+        { type = dense, units = 256, init = he_normal }
+        { type = batchnorm, momentum = 0.2 }
+        { type = relu }
+        { type = dropout, rate = 0.25 }
+        { type = dense, units = 10 }
+      ]
+      """;
+
+  private static NetworkSpec net(String hocon) {
+    return NetworkConfigParser.parse(Conf.parseString(hocon, "test.conf"));
+  }
+
+  private static String error(Runnable r) {
+    return assertThrows(Conf.ConfigError.class, r::run).getMessage();
+  }
+
+  @Test
+  void parsesAnMlpEqualToTheBuilderOne() {
+    NetworkSpec spec = net(MLP);
+    assertEquals(Shape.image(1, 28, 28), spec.input());
+    assertEquals(5, spec.layers().size());
+    assertEquals(new LayerSpec.BatchNormSpec(1e-5, 0.2), spec.layers().get(1));
+    assertEquals(new LayerSpec.DropoutSpec(0.25), spec.layers().get(3));
+    assertEquals(784 * 256 + 256 + 512 + 2570, Network.build(spec).paramCount());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsPath() {
+    String m = error(() -> net(MLP.replace("units = 10", "units = 10, unitz = 3")));
+    assertTrue(m.contains("layers[4].unitz") && m.contains("unknown key"), m);
+    String top = error(() -> net(MLP + "\nlos = mse\n"));
+    assertTrue(top.contains("los") && top.contains("test.conf"), top);
+  }
+
+  @Test
+  void badValuesNameKeyAndExpectation() {
+    String m = error(() -> net(MLP.replace("units = 256", "units = -3")));
+    assertTrue(m.contains("layers[0].units") && m.contains("expected an integer >= 1") && m.contains("-3"), m);
+    String r = error(() -> net(MLP.replace("rate = 0.25", "rate = 1.5")));
+    assertTrue(r.contains("layers[3].rate"), r);
+    String t = error(() -> net(MLP.replace("type = relu", "type = relu6")));
+    assertTrue(t.contains("layers[2].type") && t.contains("relu6"), t);
+    String i = error(() -> net(MLP.replace("init = he_normal", "init = zeros")));
+    assertTrue(i.contains("layers[0].init") && i.contains("symmetry"), i);
+  }
+
+  @Test
+  void impossibleShapeNamesTheLayer() {
+    String m = error(() -> net("input = [0, 28, 28]\nlayers = [{ type = relu }]"));
+    assertTrue(m.contains("input"), m);
+    String missing = error(() -> net("layers = [{ type = relu }]"));
+    assertTrue(missing.contains("input") && missing.contains("missing"), missing);
+  }
+
+  @Test
+  void trainBlockWithOptimisersAndSchedules() {
+    TrainSpec t = TrainConfigParser.parse(Conf.parseString("""
+        epochs = 3, batch-size = 512, weight-decay = 5e-4, clip-norm = 5
+        optimizer { type = nesterov, lr = 0.1 }
+        schedule { type = cosine, warmup-steps = 10 }
+        """, "t.conf"));
+    assertEquals(new Sgd(0.9, true), t.optimizer());
+    assertEquals(512, t.batchSize());
+    assertEquals(0.01, t.schedule().lr(0), 1e-12);
+    assertEquals(0.1, t.schedule().forRun(100).lr(10), 1e-12);
+    TrainSpec a = TrainConfigParser.parse(Conf.parseString("optimizer { type = adamw }\nweight-decay = 0.01", "t.conf"));
+    assertEquals(new Adam(0.9, 0.999, 1e-8, 0.01), a.optimizer());
+    String m = error(() -> TrainConfigParser.parse(Conf.parseString("batch-size = 0", "t.conf")));
+    assertTrue(m.contains("batch-size") && m.contains("[1, ") && m.contains("got 0"), m);
+    String o = error(() -> TrainConfigParser.parse(Conf.parseString("optimizer { type = lbfgs }", "t.conf")));
+    assertTrue(o.contains("optimizer.type") && o.contains("adamw"), o);
+  }
+}

@@ -41,7 +41,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     Conf sc = s.object("conf");
     for (var e : sc.raw().entrySet()) extra.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
     Spark spark = new Spark(s.string("master", "local[2]"), (int) s.integer("partitions", 2, 1, 100_000),
-        (int) s.integer("tree-depth", 2, 1, 10), (int) s.integer("precise-bn-batches", 0, 0, 1_000_000), extra);
+        (int) s.integer("tree-depth", 1, 1, 10), (int) s.integer("precise-bn-batches", 0, 0, 1_000_000), extra);
     s.finish();
     Conf o = root.object("output");
     Output output = new Output(o.string("dir", "runs/latest"), o.integer("checkpoint-every", 0, 0, Long.MAX_VALUE),

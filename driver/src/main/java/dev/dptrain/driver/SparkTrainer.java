@@ -24,7 +24,9 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>the driver broadcasts the flat parameter vector (and destroys the previous broadcast);</li>
  *   <li>every task takes its partition's share of the global batch (see {@link BatchPlan}) and
  *       returns gradient, loss and count SUMS and its BatchNorm batch statistics;</li>
- *   <li>one {@code treeAggregate} adds the sums and pools the statistics (Chan's formula);</li>
+ *   <li>the same job brings the results back and the driver adds the sums and pools the
+ *       statistics (Chan's formula) in partition order, or a {@code treeAggregate} does on very
+ *       wide clusters (see {@link Options#treeDepth});</li>
  *   <li>the driver averages, regularises, clips and steps the optimiser, and updates the running
  *       BN statistics from the pooled ones ({@link Stepper}) — no extra job per step.</li>
  * </ol>
@@ -35,7 +37,11 @@ public final class SparkTrainer {
   private static final Logger LOG = Logger.getLogger(SparkTrainer.class.getName());
 
   /**
-   * @param treeDepth depth of treeAggregate
+   * @param treeDepth how partition results are combined: 1 (default) = collected and merged on
+   *     the driver in partition order, bit-reproducible for any number of partitions and the
+   *     cheapest for up to a few dozen partitions; &ge; 2 = {@code treeAggregate} of that depth,
+   *     which spares the driver memory and {@code spark.driver.maxResultSize} on very wide
+   *     clusters but merges in task completion order (bit-reproducible only up to 2 partitions)
    * @param checkpointDir Hadoop path for checkpoints; null = no checkpoints
    * @param checkpointEvery steps between checkpoints (and one at the end of every epoch)
    * @param preciseBnBatches after training, recompute BN population statistics over this many
@@ -46,7 +52,7 @@ public final class SparkTrainer {
   public record Options(int treeDepth, String checkpointDir, long checkpointEvery, int preciseBnBatches,
                         long failFirstAttemptAtStep) {
     public static Options defaults() {
-      return new Options(2, null, 0, 0, -1);
+      return new Options(1, null, 0, 0, -1);
     }
 
     public Options withCheckpoints(String dir, long every) {
@@ -139,12 +145,14 @@ public final class SparkTrainer {
           Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
               state.stepInEpoch, perEpoch);
           Broadcast<float[]> params = sc.broadcast(state.params);
-          GradientSum sum = train.map(part -> {
+          JavaRDD<GradientSum> parts = train.map(part -> {
             if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
               throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
             }
             return Worker.get().gradient(specBc.value(), params.value(), part, at);
-          }).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+          });
+          GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(parts.collect())
+              : parts.treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
           params.destroy(false);
           Stepper.StepInfo info = stepper.apply(state, sum);
           epochTrain.lossSum += sum.lossSum;

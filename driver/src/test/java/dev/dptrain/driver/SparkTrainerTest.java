@@ -203,6 +203,31 @@ class SparkTrainerTest {
     assertTrue(maxRelErr(a.params, c.params) > 1e-3, "a different seed must give different parameters");
   }
 
+  /**
+   * Five unequal partitions (one empty) on two task threads finish in varying order; the driver
+   * merges their float sums in partition order, so two runs still agree bit for bit.
+   */
+  @Test
+  void manyUnequalPartitionsGiveBitIdenticalParameters() {
+    Dataset data = SparkTestSupport.blobs(340, 8, 3, 9);
+    int[] sizes = {70, 0, 130, 45, 95};
+    List<PackedPartition> blocks = new ArrayList<>();
+    int start = 0;
+    for (int p = 0; p < sizes.length; p++) {
+      blocks.add(new PackedPartition(p, data.slice(start, sizes[p])));
+      start += sizes[p];
+    }
+    JavaRDD<PackedPartition> rdd = PackedData.fromBlocks(sc, blocks);
+    NetworkSpec net = mlp(true, 0.2);
+    TrainSpec ts = spec(60, 2);
+    TrainingState a = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    for (int run = 0; run < 2; run++) {
+      TrainingState b = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+      assertArrayEquals(a.params, b.params);
+      assertArrayEquals(a.normState, b.normState);
+    }
+  }
+
   @Test
   void retriedTaskGivesTheSameResult() {
     Dataset data = SparkTestSupport.blobs(300, 8, 3, 5);

@@ -23,24 +23,43 @@ public final class GradientSum implements Serializable {
   /** Longest compute time of the tasks merged here (for the step-overhead measurement). */
   public long computeNanos;
 
-  /** Adds {@code other} into this and returns this. */
+  /**
+   * Adds {@code other} into this and returns this. When this is still empty it takes over
+   * {@code other}'s arrays instead of copying them, so {@code other} must not be used afterwards
+   * (true of task results, which Spark deserialises fresh).
+   */
   public GradientSum merge(GradientSum other) {
     computeNanos = Math.max(computeNanos, other.computeNanos);
     if (other.count == 0) return this;
-    if (grad == null) {
-      grad = other.grad.clone();
-    } else {
-      float[] g = grad;
-      float[] o = other.grad;
-      if (g.length != o.length) {
-        throw new IllegalArgumentException("gradient sizes differ: " + g.length + " vs " + o.length);
-      }
-      for (int i = 0; i < g.length; i++) g[i] += o[i];
+    if (count == 0) {
+      grad = other.grad;
+      normStats = other.normStats;
+      lossSum = other.lossSum;
+      count = other.count;
+      correct = other.correct;
+      return this;
     }
-    normStats = normStats == null ? other.normStats.clone() : NormStats.merge(normStats, other.normStats);
+    float[] g = grad;
+    float[] o = other.grad;
+    if (g.length != o.length) {
+      throw new IllegalArgumentException("gradient sizes differ: " + g.length + " vs " + o.length);
+    }
+    for (int i = 0; i < g.length; i++) g[i] += o[i];
+    NormStats.merge(normStats, other.normStats);
     lossSum += other.lossSum;
     count += other.count;
     correct += other.correct;
     return this;
+  }
+
+  /**
+   * Merges partition results left to right in the given (partition) order: float addition is not
+   * associative, so a fixed order is what makes a step bit-reproducible whatever order tasks
+   * finish in.
+   */
+  public static GradientSum mergeInOrder(Iterable<GradientSum> parts) {
+    GradientSum acc = new GradientSum();
+    for (GradientSum p : parts) acc.merge(p);
+    return acc;
   }
 }

@@ -92,7 +92,7 @@ public final class TrainBench {
         long[] compute = new long[steps];
         int[] k = {0};
         TrainSpec ts = spec(batch, 10);
-        new SparkTrainer(sc, mlp(), ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {
+        new SparkTrainer(sc, mlp(), ts, new SparkTrainer.Options(Integer.getInteger("dptrain.treeDepth", 1), null, 0, 0, -1)).fit(rdd, null, new SparkTrainer.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info, long w, long c) {
             if (k[0] < steps) {
@@ -118,19 +118,17 @@ public final class TrainBench {
     }
   }
 
-  /** Median time of a job that only broadcasts a float[n] and treeAggregates a float[n] back. */
+  /**
+   * Median time of the floor job: broadcast a float[n], every task reads it and returns a fresh
+   * float[n], treeAggregate keeps one of them (no arithmetic, no zero value to ship).
+   */
   static double emptyJobMillis(JavaSparkContext sc, JavaRDD<PackedPartition> rdd, int n, int reps) {
     long[] t = new long[reps];
     for (int r = 0; r < reps; r++) {
       long t0 = System.nanoTime();
       Broadcast<float[]> b = sc.broadcast(new float[n]);
-      rdd.map(p -> b.value().clone()).treeAggregate(new float[n], (a, x) -> {
-        for (int i = 0; i < a.length; i++) a[i] += x[i];
-        return a;
-      }, (a, x) -> {
-        for (int i = 0; i < a.length; i++) a[i] += x[i];
-        return a;
-      }, 2);
+      rdd.map(p -> new float[b.value().length])
+          .treeAggregate((float[]) null, (a, x) -> x, (a, x) -> a == null ? x : a, 2);
       b.destroy(false);
       t[r] = System.nanoTime() - t0;
     }

@@ -20,9 +20,18 @@ final class SparkTestSupport {
           .set("spark.ui.enabled", "false")
           .set("spark.kryo.registrationRequired", "true");
       sc = new JavaSparkContext(conf);
-      Runtime.getRuntime().addShutdownHook(new Thread(sc::stop));
+      JavaSparkContext created = sc;
+      Runtime.getRuntime().addShutdownHook(new Thread(created::stop));
     }
     return sc;
+  }
+
+  /** Stops the shared context (a test that needs another master); the next {@link #sc} makes a new one. */
+  static synchronized void stop() {
+    if (sc != null) {
+      sc.stop();
+      sc = null;
+    }
   }
 
   /** Gaussian blobs, one per class, in `dim` dimensions: learnable but not trivially. */

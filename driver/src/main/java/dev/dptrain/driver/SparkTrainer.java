@@ -136,6 +136,7 @@ public final class SparkTrainer {
     int depth = options.treeDepth();
     long failAt = options.failFirstAttemptAtStep();
     long seed = spec.seed();
+    sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try {
       while (state.epoch < spec.epochs()) {
         Evaluation epochTrain = new Evaluation();
@@ -145,14 +146,14 @@ public final class SparkTrainer {
           Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
               state.stepInEpoch, perEpoch);
           Broadcast<float[]> params = sc.broadcast(state.params);
-          JavaRDD<GradientSum> parts = train.map(part -> {
+          PartitionJob.PartitionFunction<PackedPartition, GradientSum> task = part -> {
             if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
               throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
             }
             return Worker.get().gradient(specBc.value(), params.value(), part, at);
-          });
-          GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(parts.collect())
-              : parts.treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+          };
+          GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(PartitionJob.run(sc, train, task, GradientSum.class))
+              : train.map(task::apply).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
           params.destroy(false);
           Stepper.StepInfo info = stepper.apply(state, sum);
           epochTrain.lossSum += sum.lossSum;
@@ -173,6 +174,7 @@ public final class SparkTrainer {
       if (options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
       return state;
     } finally {
+      sc.clearCallSite();
       specBc.destroy(false);
     }
   }

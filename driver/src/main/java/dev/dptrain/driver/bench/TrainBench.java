@@ -83,39 +83,58 @@ public final class TrainBench {
       int partitions = sc.defaultParallelism();
       JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data[0], partitions);
       int params = dev.dptrain.model.Network.build(mlp()).paramCount();
-      System.out.printf(Locale.ROOT, "spark %s, %d partitions, %d parameters (%,d bytes broadcast + ~%,d returned per task)%n",
+      System.out.printf(Locale.ROOT, "spark %s, %d partitions, %d parameters (%,d bytes broadcast + %,d returned per task per step)%n",
           master, partitions, params, 4L * params, 4L * params);
+      emptyJobMillis(sc, rdd, params, 40); // warm-up
+      System.out.println("| global batch | samples/s | engine 1 thread samples/s | ratio | step ms | compute ms | overhead ms | floor job ms | overhead beyond floor ms |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (int batch : new int[] {128, 512, 2048}) {
-        double floor = emptyJobMillis(sc, rdd, params, 60);
         int steps = batch >= 2048 ? 60 : batch >= 512 ? 100 : 200;
+        double floor = emptyJobMillis(sc, rdd, params, 80);
         long[] wall = new long[steps];
         long[] compute = new long[steps];
         int[] k = {0};
-        TrainSpec ts = spec(batch, 10);
-        new SparkTrainer(sc, mlp(), ts, new SparkTrainer.Options(Integer.getInteger("dptrain.treeDepth", 1), null, 0, 0, -1)).fit(rdd, null, new SparkTrainer.Listener() {
-          @Override
-          public void onStep(Stepper.StepInfo info, long w, long c) {
-            if (k[0] < steps) {
-              wall[k[0]] = w;
-              compute[k[0]] = c;
-            }
-            k[0]++;
-          }
+        new SparkTrainer(sc, mlp(), spec(batch, 10), new SparkTrainer.Options(Integer.getInteger("dptrain.treeDepth", 1),
+            null, 0, 0, -1)).fit(rdd, null, new SparkTrainer.Listener() {
+              @Override
+              public void onStep(Stepper.StepInfo info, long w, long c) {
+                if (k[0] < steps) {
+                  wall[k[0]] = w;
+                  compute[k[0]] = c;
+                }
+                k[0]++;
+              }
 
-          @Override
-          public boolean stopRequested(TrainingState s) {
-            return k[0] >= steps;
-          }
-        });
+              @Override
+              public boolean stopRequested(TrainingState s) {
+                return k[0] >= steps;
+              }
+            });
         int from = steps / 4; // skip JIT warm-up
         double w = median(wall, from, steps) / 1e6;
         double c = median(compute, from, steps) / 1e6;
-        System.out.printf(Locale.ROOT,
-            "spark batch %5d: %,8.0f samples/s  step %.2f ms = compute %.2f + overhead %.2f ms;"
-                + " empty broadcast+treeAggregate job %.2f ms; overhead beyond it %.2f ms%n",
-            batch, batch / (w / 1e3), w, c, w - c, floor, w - c - floor);
+        double engine = engineSamplesPerSecond(data[0], batch, steps);
+        double sparkRate = batch / (w / 1e3);
+        System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+            batch, sparkRate, engine, sparkRate / engine, w, c, w - c, floor, w - c - floor);
       }
     }
+  }
+
+  /** Single-process engine (this thread, one BLAS thread) at the same global batch: median step rate. */
+  static double engineSamplesPerSecond(Dataset train, int batch, int steps) {
+    long[] at = new long[steps + 1];
+    int[] k = {0};
+    at[0] = System.nanoTime();
+    new LocalTrainer(mlp(), spec(batch, 1)).fit(train.slice(0, batch * steps), null, new LocalTrainer.Listener() {
+      @Override
+      public void onStep(Stepper.StepInfo info) {
+        at[++k[0]] = System.nanoTime();
+      }
+    });
+    long[] dt = new long[steps];
+    for (int i = 0; i < steps; i++) dt[i] = at[i + 1] - at[i];
+    return batch / (median(dt, steps / 4, steps) / 1e9);
   }
 
   /**

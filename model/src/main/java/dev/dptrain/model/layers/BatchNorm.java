@@ -23,6 +23,12 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
   private final float[] invStd;
   private final double[] mean;
   private final double[] m2;
+  // Backward scratch, per channel.
+  private final double[] dGamma;
+  private final double[] dBeta;
+  private final float[] scale;
+  private final float[] sumDy;
+  private final float[] sumDyXhat;
   private long count;
 
   public BatchNorm(Shape in, double eps, double momentum) {
@@ -38,6 +44,11 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     this.invStd = new float[channels];
     this.mean = new double[channels];
     this.m2 = new double[channels];
+    this.dGamma = new double[channels];
+    this.dBeta = new double[channels];
+    this.scale = new float[channels];
+    this.sumDy = new float[channels];
+    this.sumDyXhat = new float[channels];
   }
 
   @Override
@@ -161,19 +172,31 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     float[] p = pass.params;
     int g0 = paramOffset;
     int b0 = paramOffset + channels;
-    double[] dGamma = new double[channels];
-    double[] dBeta = new double[channels];
-    for (int i = 0; i < batch; i++) {
-      for (int c = 0; c < channels; c++) {
-        int off = (i * channels + c) * spatial;
-        double sg = 0;
-        double sb = 0;
-        for (int k = off; k < off + spatial; k++) {
-          sg += dy[k] * xhat[k];
-          sb += dy[k];
+    java.util.Arrays.fill(dGamma, 0);
+    java.util.Arrays.fill(dBeta, 0);
+    if (spatial == 1) {
+      // Dense layout (batch x C): walk rows so every access is contiguous.
+      for (int i = 0; i < batch; i++) {
+        int r = i * channels;
+        for (int c = 0; c < channels; c++) {
+          float d = dy[r + c];
+          dGamma[c] += d * xhat[r + c];
+          dBeta[c] += d;
         }
-        dGamma[c] += sg;
-        dBeta[c] += sb;
+      }
+    } else {
+      for (int i = 0; i < batch; i++) {
+        for (int c = 0; c < channels; c++) {
+          int off = (i * channels + c) * spatial;
+          double sg = 0;
+          double sb = 0;
+          for (int k = off; k < off + spatial; k++) {
+            sg += dy[k] * xhat[k];
+            sb += dy[k];
+          }
+          dGamma[c] += sg;
+          dBeta[c] += sb;
+        }
       }
     }
     for (int c = 0; c < channels; c++) {
@@ -185,9 +208,23 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), M = batch·spatial
     float m = (float) count;
     for (int c = 0; c < channels; c++) {
-      float k1 = p[g0 + c] * invStd[c] / m;
-      float sb = (float) dBeta[c];
-      float sg = (float) dGamma[c];
+      scale[c] = p[g0 + c] * invStd[c] / m;
+      sumDy[c] = (float) dBeta[c];
+      sumDyXhat[c] = (float) dGamma[c];
+    }
+    if (spatial == 1) {
+      for (int i = 0; i < batch; i++) {
+        int r = i * channels;
+        for (int c = 0; c < channels; c++) {
+          dx[r + c] = scale[c] * (m * dy[r + c] - sumDy[c] - xhat[r + c] * sumDyXhat[c]);
+        }
+      }
+      return dx;
+    }
+    for (int c = 0; c < channels; c++) {
+      float k1 = scale[c];
+      float sb = sumDy[c];
+      float sg = sumDyXhat[c];
       for (int i = 0; i < batch; i++) {
         int off = (i * channels + c) * spatial;
         for (int k = off; k < off + spatial; k++) dx[k] = k1 * (m * dy[k] - sb - xhat[k] * sg);

@@ -4,6 +4,7 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
@@ -85,6 +86,7 @@ public final class SparkTrainer {
     this.sc = sc;
     this.netSpec = netSpec;
     this.network = Network.build(netSpec);
+    spec.augment().checkFits(netSpec.input());
     this.spec = spec;
     this.options = options;
   }
@@ -130,6 +132,7 @@ public final class SparkTrainer {
     int depth = options.treeDepth();
     long failAt = options.failFirstAttemptAtStep();
     long seed = spec.seed();
+    Augmentation augment = spec.augment();
     try {
       while (state.epoch < spec.epochs()) {
         Evaluation epochTrain = new Evaluation();
@@ -143,7 +146,7 @@ public final class SparkTrainer {
             if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
               throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
             }
-            return Worker.get().gradient(specBc.value(), params.value(), part, at);
+            return Worker.get().gradient(specBc.value(), params.value(), part, at, augment);
           }).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
           params.destroy(false);
           Stepper.StepInfo info = stepper.apply(state, sum);

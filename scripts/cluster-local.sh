@@ -63,8 +63,19 @@ start() {
   done
   unset IFS
   export SPARK_HOME="$CLUSTER_DIR/spark-home" SPARK_SCALA_VERSION=2.12
+  # The daemons log at INFO to their own files (the script waits for their start-up lines),
+  # whatever log4j2 configuration is on the classpath.
+  cat >"$CLUSTER_DIR/log4j2.properties" <<'LOG'
+rootLogger.level = info
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+LOG
   local opts
-  opts="$(DPTRAIN_HEAP=512m dptrain_jvm_opts)"
+  opts="$(DPTRAIN_HEAP=512m dptrain_jvm_opts) -Dlog4j2.configurationFile=$CLUSTER_DIR/log4j2.properties"
   # A spark-submit for this SPARK_HOME, so scripts/submit.sh works without a Spark installation.
   mkdir -p "$SPARK_HOME/bin"
   cat >"$SPARK_HOME/bin/spark-submit" <<SUBMIT

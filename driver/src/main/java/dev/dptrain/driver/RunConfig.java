@@ -24,7 +24,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
 
   public static RunConfig parse(Conf root, String source) {
     NetworkSpec net = NetworkConfigParser.parse(root.object("model"));
-    TrainSpec train = TrainConfigParser.parse(root.object("train"));
+    TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
     Conf d = root.object("data");
     String format = d.oneOf("format", "idx", "idx");
     Data data = new Data(format, d.string("train-images"), d.string("train-labels"),

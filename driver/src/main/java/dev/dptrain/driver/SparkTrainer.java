@@ -4,6 +4,7 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
@@ -91,6 +92,7 @@ public final class SparkTrainer {
     this.sc = sc;
     this.netSpec = netSpec;
     this.network = Network.build(netSpec);
+    spec.augment().checkFits(netSpec.input());
     this.spec = spec;
     this.options = options;
   }
@@ -136,6 +138,7 @@ public final class SparkTrainer {
     int depth = options.treeDepth();
     long failAt = options.failFirstAttemptAtStep();
     long seed = spec.seed();
+    Augmentation augment = spec.augment();
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try {
       while (state.epoch < spec.epochs()) {
@@ -150,7 +153,7 @@ public final class SparkTrainer {
             if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
               throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
             }
-            return Worker.get().gradient(specBc.value(), params.value(), part, at);
+            return Worker.get().gradient(specBc.value(), params.value(), part, at, augment);
           };
           GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(PartitionJob.run(sc, train, task, GradientSum.class))
               : train.map(task::apply).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);

@@ -6,8 +6,14 @@ import dev.dptrain.model.layers.Activation;
 import dev.dptrain.model.layers.BatchNorm;
 import dev.dptrain.model.layers.Dense;
 import dev.dptrain.model.layers.Dropout;
+import dev.dptrain.model.layers.GroupNorm;
+import dev.dptrain.model.layers.InstanceNorm;
 import dev.dptrain.model.layers.Layer;
+import dev.dptrain.model.layers.LayerNorm;
+import dev.dptrain.model.layers.Maxout;
+import dev.dptrain.model.layers.PReLU;
 import dev.dptrain.model.layers.Softmax;
+import dev.dptrain.model.layers.WeightNormDense;
 import java.io.Serializable;
 
 /**
@@ -49,6 +55,51 @@ public sealed interface LayerSpec extends Serializable {
     @Override
     public Layer create(Shape in) {
       return new Dropout(in, rate);
+    }
+  }
+
+  // Per-example normalisation, weight normalisation, learned activations.
+
+  record LayerNormSpec(double eps) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new LayerNorm(in, eps);
+    }
+  }
+
+  record InstanceNormSpec(boolean affine, double eps) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new InstanceNorm(in, affine, eps);
+    }
+  }
+
+  record GroupNormSpec(int groups, double eps) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new GroupNorm(in, groups, eps);
+    }
+  }
+
+  /** A dense layer with {@code weight-norm = true}. */
+  record WeightNormDenseSpec(int units, boolean bias, Init init) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new WeightNormDense(in, units, bias, init);
+    }
+  }
+
+  record PReLUSpec(PReLU.Mode mode) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new PReLU(in, mode);
+    }
+  }
+
+  record MaxoutSpec(int units, int pieces, Init init) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new Maxout(in, units, pieces, init);
     }
   }
 }

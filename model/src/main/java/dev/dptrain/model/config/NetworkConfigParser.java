@@ -4,6 +4,7 @@ import dev.dptrain.model.Network;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.model.layers.Activation;
+import dev.dptrain.model.layers.PReLU;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +47,11 @@ public final class NetworkConfigParser {
   public static LayerSpec parseLayer(Conf c) {
     String type = c.string("type").toLowerCase(Locale.ROOT).replace('-', '_');
     LayerSpec spec = switch (type) {
-      case "dense" -> new LayerSpec.DenseSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
-          c.bool("bias", true), weightInit(c));
+      case "dense" -> c.bool("weight-norm", false)
+          ? new LayerSpec.WeightNormDenseSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
+              c.bool("bias", true), weightInit(c))
+          : new LayerSpec.DenseSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
+              c.bool("bias", true), weightInit(c));
       case "batchnorm", "batch_norm" -> new LayerSpec.BatchNormSpec(
           c.number("eps", NetworkSpec.BN_EPS, Double.MIN_VALUE, 1),
           c.number("momentum", NetworkSpec.BN_MOMENTUM, Double.MIN_VALUE, 1));
@@ -59,8 +63,19 @@ public final class NetworkConfigParser {
           c.number("alpha", 0.01, Double.MIN_VALUE, 0.999));
       case "elu" -> new LayerSpec.ActivationSpec(Activation.Kind.ELU,
           c.number("alpha", 1.0, Double.MIN_VALUE, Double.MAX_VALUE));
+      case "layernorm", "layer_norm" -> new LayerSpec.LayerNormSpec(
+          c.number("eps", NetworkSpec.NORM_EPS, Double.MIN_VALUE, 1));
+      case "instancenorm", "instance_norm" -> new LayerSpec.InstanceNormSpec(c.bool("affine", false),
+          c.number("eps", NetworkSpec.NORM_EPS, Double.MIN_VALUE, 1));
+      case "groupnorm", "group_norm" -> new LayerSpec.GroupNormSpec(
+          (int) c.integer("groups", 1, Integer.MAX_VALUE), c.number("eps", NetworkSpec.NORM_EPS, Double.MIN_VALUE, 1));
+      case "prelu" -> new LayerSpec.PReLUSpec(
+          PReLU.Mode.valueOf(c.oneOf("mode", "shared", "shared", "channel").toUpperCase(Locale.ROOT)));
+      case "maxout" -> new LayerSpec.MaxoutSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
+          (int) c.integer("pieces", 2, 2, 64), weightInit(c));
       default -> throw c.error("type", "a layer type: dense, batchnorm, dropout, relu, leaky_relu, "
-          + "elu, sigmoid, tanh, identity, softmax", "'" + type + "'");
+          + "elu, sigmoid, tanh, identity, softmax, layernorm, instancenorm, groupnorm, prelu, maxout",
+          "'" + type + "'");
     };
     c.finish();
     return spec;

@@ -55,11 +55,16 @@ class AugmentedSparkTrainingTest {
     for (int i = 0; i < local.params.length; i++) {
       double scale = Math.max(1e-3, Math.abs(local.params[i]) + Math.abs(dist.params[i]));
       worst = Math.max(worst, Math.abs(local.params[i] - dist.params[i]) / scale);
-      vsPlain = Math.max(vsPlain, Math.abs(local.params[i] - plain.params[i]) / scale);
+      double plainScale = Math.max(1e-3, Math.abs(local.params[i]) + Math.abs(plain.params[i]));
+      vsPlain = Math.max(vsPlain, Math.abs(local.params[i] - plain.params[i]) / plainScale);
     }
-    assertTrue(worst < 1e-5, "Spark and local augmented runs differ: " + worst);
+    // The gradient sums are merged in a different order (treeAggregate vs a loop), so float
+    // rounding differs slightly; 20 steps through four normalising layers leave ~1e-5. An
+    // augmentation drawn differently on either side moves parameters by > 1e-3 (checked below).
+    assertTrue(worst < 1e-4, "Spark and local augmented runs differ: " + worst);
     assertTrue(vsPlain > 1e-3, "augmentation made no difference: " + vsPlain);
     for (float p : dist.params) assertTrue(Float.isFinite(p));
+    for (float p : plain.params) assertTrue(Float.isFinite(p));
   }
 
   @Test

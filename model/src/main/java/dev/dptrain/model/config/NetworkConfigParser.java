@@ -47,11 +47,13 @@ public final class NetworkConfigParser {
   public static LayerSpec parseLayer(Conf c) {
     String type = c.string("type").toLowerCase(Locale.ROOT).replace('-', '_');
     LayerSpec spec = switch (type) {
-      case "dense" -> c.bool("weight-norm", false)
-          ? new LayerSpec.WeightNormDenseSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
-              c.bool("bias", true), weightInit(c))
-          : new LayerSpec.DenseSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
-              c.bool("bias", true), weightInit(c));
+      case "dense" -> {
+        int units = (int) c.integer("units", 1, Integer.MAX_VALUE);
+        boolean bias = c.bool("bias", true);
+        Init init = weightInit(c);
+        yield c.bool("weight-norm", false) ? new LayerSpec.WeightNormDenseSpec(units, bias, init)
+            : new LayerSpec.DenseSpec(units, bias, init);
+      }
       case "batchnorm", "batch_norm" -> new LayerSpec.BatchNormSpec(
           c.number("eps", NetworkSpec.BN_EPS, Double.MIN_VALUE, 1),
           c.number("momentum", NetworkSpec.BN_MOMENTUM, Double.MIN_VALUE, 1));

@@ -49,7 +49,8 @@ public final class PReLU extends AbstractLayer {
       for (int c = 0; c < slopes; c++) {
         float a = p[paramOffset + c];
         int off = (i * slopes + c) * span;
-        for (int k = off; k < off + span; k++) y[k] = x[k] > 0 ? x[k] : a * x[k];
+        // Branch-free: signs of activations are unpredictable.
+        for (int k = off; k < off + span; k++) y[k] = Math.max(x[k], 0f) + a * Math.min(x[k], 0f);
       }
     }
     return y;
@@ -65,11 +66,10 @@ public final class PReLU extends AbstractLayer {
       double da = 0;
       for (int i = 0; i < batch; i++) {
         int off = (i * slopes + c) * span;
-        for (int k = off; k < off + span; k++) {
-          boolean positive = x[k] > 0;
-          if (!positive) da += (double) dy[k] * x[k];
-          if (dx != null) dx[k] = positive ? dy[k] : a * dy[k];
-        }
+        float partial = 0;
+        for (int k = off; k < off + span; k++) partial += dy[k] * Math.min(x[k], 0f);
+        da += partial;
+        if (dx != null) for (int k = off; k < off + span; k++) dx[k] = x[k] > 0 ? dy[k] : a * dy[k];
       }
       pass.grads[paramOffset + c] += (float) da;
     }

@@ -29,6 +29,8 @@ abstract class PerExampleNorm extends AbstractLayer {
   private final float eps;
   private float[] xhat = new float[0];
   private float[] invStd = new float[0];
+  private final double[] dGamma;
+  private final double[] dBeta;
 
   /**
    * @param groups blocks per example, must divide {@code in.size()}
@@ -51,6 +53,8 @@ abstract class PerExampleNorm extends AbstractLayer {
     this.affineSpan = d / affineChannels;
     this.affine = affine;
     this.eps = (float) eps;
+    this.dGamma = new double[affine ? affineChannels : 0];
+    this.dBeta = new double[affine ? affineChannels : 0];
   }
 
   @Override
@@ -94,6 +98,12 @@ abstract class PerExampleNorm extends AbstractLayer {
     int g0 = paramOffset;
     int b0 = paramOffset + affineChannels;
     for (int i = 0; i < batch; i++) {
+      if (affineSpan == 1) {
+        // One (γ, β) per feature (LayerNorm): a flat loop over the example.
+        int o = i * d;
+        for (int j = 0; j < d; j++) y[o + j] = p[g0 + j] * xhat[o + j] + p[b0 + j];
+        continue;
+      }
       for (int a = 0; a < affineChannels; a++) {
         float gamma = p[g0 + a];
         float beta = p[b0 + a];
@@ -109,25 +119,43 @@ abstract class PerExampleNorm extends AbstractLayer {
     int d = in.size();
     float[] dxhat = dy;
     if (affine) {
-      float[] g = pass.grads;
       float[] p = pass.params;
       int g0 = paramOffset;
-      int b0 = paramOffset + affineChannels;
       dxhat = needInputGrad ? gradInputBuffer(batch) : null;
-      for (int a = 0; a < affineChannels; a++) {
-        double dGamma = 0;
-        double dBeta = 0;
-        float gamma = p[g0 + a];
-        for (int i = 0; i < batch; i++) {
+      java.util.Arrays.fill(dGamma, 0);
+      java.util.Arrays.fill(dBeta, 0);
+      // Example-major: memory is read in order whatever the affine layout.
+      for (int i = 0; i < batch; i++) {
+        if (affineSpan == 1) {
+          int o = i * d;
+          for (int j = 0; j < d; j++) {
+            dGamma[j] += dy[o + j] * xhat[o + j];
+            dBeta[j] += dy[o + j];
+          }
+          if (dxhat != null) for (int j = 0; j < d; j++) dxhat[o + j] = p[g0 + j] * dy[o + j];
+          continue;
+        }
+        for (int a = 0; a < affineChannels; a++) {
           int off = i * d + a * affineSpan;
+          double sg = 0;
+          double sb = 0;
           for (int k = off; k < off + affineSpan; k++) {
-            dGamma += dy[k] * xhat[k];
-            dBeta += dy[k];
-            if (dxhat != null) dxhat[k] = gamma * dy[k];
+            sg += dy[k] * xhat[k];
+            sb += dy[k];
+          }
+          dGamma[a] += sg;
+          dBeta[a] += sb;
+          if (dxhat != null) {
+            float gamma = p[g0 + a];
+            for (int k = off; k < off + affineSpan; k++) dxhat[k] = gamma * dy[k];
           }
         }
-        g[g0 + a] += (float) dGamma;
-        g[b0 + a] += (float) dBeta;
+      }
+      float[] g = pass.grads;
+      int b0 = paramOffset + affineChannels;
+      for (int a = 0; a < affineChannels; a++) {
+        g[g0 + a] += (float) dGamma[a];
+        g[b0 + a] += (float) dBeta[a];
       }
     }
     if (!needInputGrad) return null;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Measured maxima are below 6e-4 (LayerNorm dx 1.6e-4, InstanceNorm dx 2.3e-4, weight-norm dv 2.8e-4,
  * PReLU and Maxout ≤ 1e-4); a formula error gives errors of order 0.1 to 1.
  */
-class NewLayerGradientTest {
+class NormAndLearnedLayerGradientTest {
   private static final int OFFSET = 3;
 
   private static float[] paramsFor(Layer layer, Rng rng, double lo, double hi) {

@@ -102,4 +102,42 @@ public sealed interface LayerSpec extends Serializable {
       return new Maxout(in, units, pieces, init);
     }
   }
+
+  // Convolutional layers: NCHW images.
+
+  record Conv2DSpec(int filters, int kernelH, int kernelW, int stride, int padding, boolean bias, Init init)
+      implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.Conv2D(in, filters, kernelH, kernelW, stride, padding, bias, init);
+    }
+  }
+
+  record MaxPoolSpec(int kernel, int stride, int padding) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.MaxPool2D(in, kernel, stride, padding);
+    }
+  }
+
+  record AvgPoolSpec(int kernel, int stride, int padding) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.AvgPool2D(in, kernel, stride, padding);
+    }
+  }
+
+  record GlobalAvgPoolSpec() implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.GlobalAvgPool(in);
+    }
+  }
+
+  record FlattenSpec() implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.Flatten(in);
+    }
+  }
 }

@@ -75,8 +75,27 @@ public final class NetworkConfigParser {
           PReLU.Mode.valueOf(c.oneOf("mode", "shared", "shared", "channel").toUpperCase(Locale.ROOT)));
       case "maxout" -> new LayerSpec.MaxoutSpec((int) c.integer("units", 1, Integer.MAX_VALUE),
           (int) c.integer("pieces", 2, 2, 64), weightInit(c));
-      default -> throw c.error("type", "a layer type: dense, batchnorm, dropout, relu, leaky_relu, "
-          + "elu, sigmoid, tanh, identity, softmax, layernorm, instancenorm, groupnorm, prelu, maxout",
+      case "conv2d", "conv" -> {
+        int filters = (int) c.integer("filters", 1, Integer.MAX_VALUE);
+        int kernel = (int) c.integer("kernel", 1, 1024);
+        yield new LayerSpec.Conv2DSpec(filters, kernel, kernel, (int) c.integer("stride", 1, 1, 1024),
+            (int) c.integer("padding", 0, 0, 1024), c.bool("bias", true), weightInit(c));
+      }
+      case "maxpool", "max_pool" -> {
+        int kernel = (int) c.integer("kernel", 2, 1, 1024);
+        yield new LayerSpec.MaxPoolSpec(kernel, (int) c.integer("stride", kernel, 1, 1024),
+            (int) c.integer("padding", 0, 0, 512));
+      }
+      case "avgpool", "avg_pool" -> {
+        int kernel = (int) c.integer("kernel", 2, 1, 1024);
+        yield new LayerSpec.AvgPoolSpec(kernel, (int) c.integer("stride", kernel, 1, 1024),
+            (int) c.integer("padding", 0, 0, 512));
+      }
+      case "global_avgpool", "global_avg_pool" -> new LayerSpec.GlobalAvgPoolSpec();
+      case "flatten" -> new LayerSpec.FlattenSpec();
+      default -> throw c.error("type", "a layer type: dense, conv2d, maxpool, avgpool, global_avgpool, "
+          + "flatten, batchnorm, dropout, relu, leaky_relu, elu, sigmoid, tanh, identity, softmax, "
+          + "layernorm, instancenorm, groupnorm, prelu, maxout",
           "'" + type + "'");
     };
     c.finish();

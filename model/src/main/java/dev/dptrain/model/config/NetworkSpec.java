@@ -96,6 +96,29 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers, String loss) impl
     }
 
     /** Maxout over {@code pieces} linear pieces per unit, weights from the current init. */
+    /** Square-kernel convolution with bias and the current initialiser. */
+    public Builder conv2d(int filters, int kernel, int stride, int padding) {
+      return add(new LayerSpec.Conv2DSpec(filters, kernel, kernel, stride, padding, true, init));
+    }
+
+    /** Max pooling with stride = kernel, no padding. */
+    public Builder maxPool(int kernel) {
+      return add(new LayerSpec.MaxPoolSpec(kernel, kernel, 0));
+    }
+
+    /** Average pooling with stride = kernel, no padding. */
+    public Builder avgPool(int kernel) {
+      return add(new LayerSpec.AvgPoolSpec(kernel, kernel, 0));
+    }
+
+    public Builder globalAvgPool() {
+      return add(new LayerSpec.GlobalAvgPoolSpec());
+    }
+
+    public Builder flatten() {
+      return add(new LayerSpec.FlattenSpec());
+    }
+
     public Builder maxout(int units, int pieces) {
       return add(new LayerSpec.MaxoutSpec(units, pieces, init));
     }

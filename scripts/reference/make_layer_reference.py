@@ -32,6 +32,14 @@ Cases and the PyTorch function each is checked against (eps 1e-5 unless given):
   prelu_shared         F.prelu, 1 slope, on (3, 5)                     params: a(1)
   weightnorm_dense     torch._weight_norm(v, g, dim=0) then F.linear   params: v(4x5), g(4), b(4)
   maxout               F.linear to 3*2 values, max over groups of 2    params: W(6x5), b(6)
+  conv2d_s2_p1         F.conv2d, 3 filters 3x3, stride 2, padding 1, (2,2,5,6)   params: W(3x2x3x3), b(3)
+  conv2d_5x5           F.conv2d, 2 filters 5x5, no bias, on (2,1,7,7)     params: W(2x1x5x5)
+  maxpool_2            F.max_pool2d(2) on (2,3,4,6)                   no params
+  maxpool_3_s2_p1      F.max_pool2d(3, 2, 1) on (2,2,5,5)             no params
+  avgpool_2            F.avg_pool2d(2) on (2,3,4,6)                   no params
+  avgpool_3_s2_p1      F.avg_pool2d(3, 2, 1), count_include_pad, (2,2,5,5)  no params
+  global_avgpool       mean over H, W on (2,3,3,4)                    no params
+  batchnorm2d          F.batch_norm, training mode, on (3,4,3,3)      params: gamma(4), beta(4)
 
 The "layer" object of each case is the dptrain config entry the Java test builds the layer from.
 """
@@ -137,6 +145,28 @@ def main():
     assert 0 < (z[..., 0] > z[..., 1]).sum() < z[..., 0].size, "one piece always wins; pick another seed"
     cases.append(case("maxout", {"type": "maxout", "units": units, "pieces": pieces}, [5], mx_x, [mx_w, mx_b],
                       lambda X, W, b: F.linear(X, W, b).view(X.shape[0], units, pieces).amax(-1)))
+
+    cases += [
+        case("conv2d_s2_p1", {"type": "conv2d", "filters": 3, "kernel": 3, "stride": 2, "padding": 1}, [2, 5, 6],
+             rs.uniform(-1, 1, size=(2, 2, 5, 6)), [rs.normal(0, 0.5, size=(3, 2, 3, 3)), 0.2 * rs.normal(size=3)],
+             lambda X, W, b: F.conv2d(X, W, b, stride=2, padding=1)),
+        case("conv2d_5x5", {"type": "conv2d", "filters": 2, "kernel": 5, "bias": False}, [1, 7, 7],
+             rs.uniform(-1, 1, size=(2, 1, 7, 7)), [rs.normal(0, 0.3, size=(2, 1, 5, 5))],
+             lambda X, W: F.conv2d(X, W)),
+        case("maxpool_2", {"type": "maxpool", "kernel": 2}, [3, 4, 6],
+             rs.normal(size=(2, 3, 4, 6)), [], lambda X: F.max_pool2d(X, 2)),
+        case("maxpool_3_s2_p1", {"type": "maxpool", "kernel": 3, "stride": 2, "padding": 1}, [2, 5, 5],
+             rs.normal(size=(2, 2, 5, 5)), [], lambda X: F.max_pool2d(X, 3, 2, 1)),
+        case("avgpool_2", {"type": "avgpool", "kernel": 2}, [3, 4, 6],
+             rs.normal(size=(2, 3, 4, 6)), [], lambda X: F.avg_pool2d(X, 2)),
+        case("avgpool_3_s2_p1", {"type": "avgpool", "kernel": 3, "stride": 2, "padding": 1}, [2, 5, 5],
+             rs.normal(size=(2, 2, 5, 5)), [], lambda X: F.avg_pool2d(X, 3, 2, 1)),
+        case("global_avgpool", {"type": "global_avgpool"}, [3, 3, 4],
+             rs.normal(size=(2, 3, 3, 4)), [], lambda X: X.mean(dim=(2, 3))),
+        case("batchnorm2d", {"type": "batchnorm"}, [4, 3, 3],
+             scaled_channels((3, 4, 3, 3)), affine(4),
+             lambda X, g, b: F.batch_norm(X, None, None, g, b, training=True, eps=EPS)),
+    ]
 
     fixture = {
         "description": "per-layer reference values, PyTorch " + torch.__version__

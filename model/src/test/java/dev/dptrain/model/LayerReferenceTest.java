@@ -23,7 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * LayerNorm, InstanceNorm, GroupNorm, PReLU, weight-normalised dense and Maxout against PyTorch
+ * LayerNorm, InstanceNorm, GroupNorm, PReLU, weight-normalised dense, Maxout, Conv2D (stride and
+ * padding), max/average/global-average pooling and BatchNorm2d (training mode) against PyTorch
  * float64 ({@code scripts/reference/make_layer_reference.py}, fixture {@code reference/layers.json}):
  * output y, dL/dx and dL/dparams for L = Σ r·y. Each layer is built from the case's config entry
  * through {@link NetworkConfigParser#parseLayer}, so the config keys are pinned too.
@@ -55,7 +56,9 @@ class LayerReferenceTest {
   void fixtureCoversEveryLayer() throws Exception {
     List<String> names = cases().stream().map(c -> c.getString("name")).toList();
     for (String n : List.of("groupnorm_image", "groupnorm_vector", "layernorm_image", "layernorm_vector",
-        "instancenorm_affine", "instancenorm_plain", "prelu_channel", "prelu_shared", "weightnorm_dense", "maxout")) {
+        "instancenorm_affine", "instancenorm_plain", "prelu_channel", "prelu_shared", "weightnorm_dense", "maxout",
+        "conv2d_s2_p1", "conv2d_5x5", "maxpool_2", "maxpool_3_s2_p1", "avgpool_2", "avgpool_3_s2_p1",
+        "global_avgpool", "batchnorm2d")) {
       assertTrue(names.contains(n), "fixture lacks case " + n + ": " + names);
     }
   }
@@ -77,13 +80,18 @@ class LayerReferenceTest {
     float[] r = floats(c, "r");
     assertEquals(batch * shape.size(), x.length, name + ": input size");
 
-    Pass inference = GradientCheck.pass(params, new float[0], false, 1);
+    float[] state = new float[layer.stateCount()];
+    layer.initState(state);
+    Pass inference = GradientCheck.pass(params, state, false, 1);
     float[] yInference = layer.forward(inference, x, batch).clone();
-    Pass pass = GradientCheck.pass(params, new float[0], true, 1);
+    Pass pass = GradientCheck.pass(params, state, true, 1);
     pass.grads = new float[params.length];
     float[] y = layer.forward(pass, x, batch);
     close(name + " y", doubles(c, "y"), y);
-    close(name + " y (inference)", doubles(c, "y"), yInference);
+    // Batch statistics in training, running statistics at inference: only BN differs by design.
+    if (!(layer instanceof dev.dptrain.model.layers.BatchStatsLayer)) {
+      close(name + " y (inference)", doubles(c, "y"), yInference);
+    }
     float[] dx = layer.backward(pass, r, batch, true);
     close(name + " dx", doubles(c, "dx"), dx);
     double[] dp = doubles(c, "dparams");

@@ -49,7 +49,7 @@ public final class Network {
       layer.bind(p, s, i);
       p += layer.paramCount();
       s += layer.stateCount();
-      if (layer instanceof BatchStatsLayer b) stats.add(b);
+      collectStatsLayers(layer, stats);
       built.add(layer);
       shape = layer.outputShape();
       i++;
@@ -67,6 +67,12 @@ public final class Network {
     }
     this.statsTemplate = new double[off];
     for (int k = 0; k < statsLayers.length; k++) statsTemplate[statsOffsets[k]] = statsLayers[k].statsChannels();
+  }
+
+  /** Normalisation layers in parameter order, looking inside composite layers. */
+  private static void collectStatsLayers(Layer layer, List<BatchStatsLayer> into) {
+    if (layer instanceof BatchStatsLayer b) into.add(b);
+    for (Layer child : layer.children()) collectStatsLayers(child, into);
   }
 
   /** Builds the runtime network; shape or value errors name the layer. */

@@ -140,4 +140,37 @@ public sealed interface LayerSpec extends Serializable {
       return new dev.dptrain.model.layers.Flatten(in);
     }
   }
+
+  record StochasticPoolSpec(int kernel, int stride) implements LayerSpec {
+    @Override
+    public Layer create(Shape in) {
+      return new dev.dptrain.model.layers.StochasticPool2D(in, kernel, stride);
+    }
+  }
+
+  /** Residual block: {@code layers} form the branch; the shortcut is the identity or a 1x1 projection. */
+  record ResidualSpec(java.util.List<LayerSpec> layers, boolean projectionBn) implements LayerSpec {
+    public ResidualSpec {
+      layers = java.util.List.copyOf(layers);
+    }
+
+    @Override
+    public Layer create(Shape in) {
+      java.util.List<Layer> branch = new java.util.ArrayList<>();
+      Shape shape = in;
+      for (int k = 0; k < layers.size(); k++) {
+        try {
+          Layer l = layers.get(k).create(shape);
+          branch.add(l);
+          shape = l.outputShape();
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("residual layer " + k + " (" + layers.get(k) + ") on " + shape + ": "
+              + e.getMessage(), e);
+        }
+      }
+      return new dev.dptrain.model.layers.ResidualBlock(in, branch,
+          dev.dptrain.model.layers.ResidualBlock.projection(in, shape, projectionBn, NetworkSpec.BN_EPS,
+              NetworkSpec.BN_MOMENTUM, Init.HE_NORMAL));
+    }
+  }
 }

@@ -93,8 +93,18 @@ public final class NetworkConfigParser {
       }
       case "global_avgpool", "global_avg_pool" -> new LayerSpec.GlobalAvgPoolSpec();
       case "flatten" -> new LayerSpec.FlattenSpec();
+      case "stochastic_pool", "stochasticpool" -> {
+        int kernel = (int) c.integer("kernel", 2, 1, 1024);
+        yield new LayerSpec.StochasticPoolSpec(kernel, (int) c.integer("stride", kernel, 1, 1024));
+      }
+      case "residual" -> {
+        List<LayerSpec> inner = new ArrayList<>();
+        for (Conf l : c.objectList("layers")) inner.add(parseLayer(l));
+        if (inner.isEmpty()) throw c.error("layers", "at least one layer", "[]");
+        yield new LayerSpec.ResidualSpec(inner, c.bool("projection-bn", true));
+      }
       default -> throw c.error("type", "a layer type: dense, conv2d, maxpool, avgpool, global_avgpool, "
-          + "flatten, batchnorm, dropout, relu, leaky_relu, elu, sigmoid, tanh, identity, softmax, "
+          + "stochastic_pool, flatten, residual, batchnorm, dropout, relu, leaky_relu, elu, sigmoid, tanh, identity, softmax, "
           + "layernorm, instancenorm, groupnorm, prelu, maxout",
           "'" + type + "'");
     };

@@ -115,6 +115,16 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers, String loss) impl
       return add(new LayerSpec.GlobalAvgPoolSpec());
     }
 
+    /** Stochastic pooling with stride = kernel. */
+    public Builder stochasticPool(int kernel) {
+      return add(new LayerSpec.StochasticPoolSpec(kernel, kernel));
+    }
+
+    /** A residual block over {@code branch}, with a 1x1 projection + BN when the shape changes. */
+    public Builder residual(LayerSpec... branch) {
+      return add(new LayerSpec.ResidualSpec(List.of(branch), true));
+    }
+
     public Builder flatten() {
       return add(new LayerSpec.FlattenSpec());
     }

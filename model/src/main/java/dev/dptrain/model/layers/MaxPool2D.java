@@ -31,6 +31,10 @@ public final class MaxPool2D extends AbstractLayer {
     int oh = out.height();
     int ow = out.width();
     int planes = batch * in.channels();
+    if (kernel == 2 && stride == 2 && pad == 0) {
+      forward2x2(x, y, planes, h, w, oh, ow);
+      return y;
+    }
     for (int pl = 0; pl < planes; pl++) {
       int src = pl * h * w;
       int dst = pl * oh * ow;
@@ -57,6 +61,39 @@ public final class MaxPool2D extends AbstractLayer {
       }
     }
     return y;
+  }
+
+  /** The common 2x2/2 case without window bookkeeping (same first-maximum rule). */
+  private void forward2x2(float[] x, float[] y, int planes, int h, int w, int oh, int ow) {
+    for (int pl = 0; pl < planes; pl++) {
+      int src = pl * h * w;
+      int dst = pl * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = src + 2 * oy * w;
+        int r1 = r0 + w;
+        int o = dst + oy * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          int a = r0 + 2 * ox;
+          int best = a;
+          float m = x[a];
+          if (x[a + 1] > m) {
+            m = x[a + 1];
+            best = a + 1;
+          }
+          int b = r1 + 2 * ox;
+          if (x[b] > m) {
+            m = x[b];
+            best = b;
+          }
+          if (x[b + 1] > m) {
+            m = x[b + 1];
+            best = b + 1;
+          }
+          y[o + ox] = m;
+          argmax[o + ox] = best;
+        }
+      }
+    }
   }
 
   @Override

@@ -17,6 +17,19 @@ public final class Im2Col {
     return (in + 2 * pad - kernel) / stride + 1;
   }
 
+  /** First output column whose input column ox·stride − pad + kj is ≥ 0. */
+  private static int validFrom(int kj, int stride, int pad) {
+    int need = pad - kj; // ox·stride ≥ need
+    return need <= 0 ? 0 : (need + stride - 1) / stride;
+  }
+
+  /** One past the last output column whose input column is < w (at least validFrom's caller's lo). */
+  private static int validTo(int kj, int stride, int pad, int w, int ow) {
+    int limit = w + pad - kj; // ox·stride < limit
+    if (limit <= 0) return 0;
+    return Math.min(ow, (limit + stride - 1) / stride);
+  }
+
   /** Writes image {@code x[xOff ..]} (C x H x W) into {@code cols} at column offset {@code colOff}. */
   public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
                             float[] cols, int colOff, int ld) {
@@ -35,11 +48,16 @@ public final class Im2Col {
               java.util.Arrays.fill(cols, d, d + ow, 0f);
               continue;
             }
-            int src = plane + iy * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * stride - pad + kj;
-              cols[d + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+            int src = plane + iy * w - pad + kj; // input index of ox = 0, before the stride
+            int lo = validFrom(kj, stride, pad);
+            int hi = validTo(kj, stride, pad, w, ow);
+            if (lo > 0) java.util.Arrays.fill(cols, d, d + Math.min(lo, ow), 0f);
+            if (stride == 1) {
+              if (hi > lo) System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[src + ox * stride];
             }
+            if (hi < ow) java.util.Arrays.fill(cols, d + Math.min(Math.max(hi, lo), ow), d + ow, 0f);
           }
         }
       }
@@ -61,10 +79,13 @@ public final class Im2Col {
             int iy = oy * stride - pad + ki;
             if (iy < 0 || iy >= h) continue;
             int s = src + oy * ow;
-            int d = plane + iy * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * stride - pad + kj;
-              if (ix >= 0 && ix < w) dx[d + ix] += cols[s + ox];
+            int d = plane + iy * w - pad + kj;
+            int lo = validFrom(kj, stride, pad);
+            int hi = validTo(kj, stride, pad, w, ow);
+            if (stride == 1) {
+              for (int ox = lo; ox < hi; ox++) dx[d + ox] += cols[s + ox];
+            } else {
+              for (int ox = lo; ox < hi; ox++) dx[d + ox * stride] += cols[s + ox];
             }
           }
         }

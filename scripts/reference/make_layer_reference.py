@@ -40,6 +40,7 @@ Cases and the PyTorch function each is checked against (eps 1e-5 unless given):
   avgpool_3_s2_p1      F.avg_pool2d(3, 2, 1), count_include_pad, (2,2,5,5)  no params
   global_avgpool       mean over H, W on (2,3,3,4)                    no params
   batchnorm2d          F.batch_norm, training mode, on (3,4,3,3)      params: gamma(4), beta(4)
+  conv2d_weightnorm    torch._weight_norm(v, g, 0) then F.conv2d, 3x3 pad 1  params: v(3x2x3x3), g(3), b(3)
 
 The "layer" object of each case is the dptrain config entry the Java test builds the layer from.
 """
@@ -166,6 +167,10 @@ def main():
         case("batchnorm2d", {"type": "batchnorm"}, [4, 3, 3],
              scaled_channels((3, 4, 3, 3)), affine(4),
              lambda X, g, b: F.batch_norm(X, None, None, g, b, training=True, eps=EPS)),
+        case("conv2d_weightnorm", {"type": "conv2d", "filters": 3, "kernel": 3, "padding": 1, "weight-norm": True},
+             [2, 4, 4], rs.uniform(-1, 1, size=(2, 2, 4, 4)),
+             [rs.normal(0, 0.5, size=(3, 2, 3, 3)), rs.uniform(0.5, 1.5, size=3), 0.1 * rs.normal(size=3)],
+             lambda X, v, g, b: F.conv2d(X, torch._weight_norm(v, g.view(-1, 1, 1, 1), 0), b, padding=1)),
     ]
 
     fixture = {

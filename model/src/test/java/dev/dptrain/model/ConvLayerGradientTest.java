@@ -35,17 +35,25 @@ class ConvLayerGradientTest {
   private static final int OFFSET = 5;
 
   private static LayerGradients run(Layer layer, float[] x, int batch, long seed) {
+    return run(layer, x, batch, seed, 1e-2);
+  }
+
+  private static LayerGradients run(Layer layer, float[] x, int batch, long seed, double h) {
     Rng rng = new Rng(seed);
     layer.bind(OFFSET, 0, 1);
     float[] params = uniform(rng, OFFSET + layer.paramCount() + 3, -0.5, 0.5);
     Pass pass = GradientCheck.pass(params, new float[0], true, 3);
     double[] r = objectiveWeights(rng, batch * layer.outputShape().size());
-    return GradientCheck.layerGradients(layer, pass, x, batch, OFFSET, r, 1e-2);
+    return GradientCheck.layerGradients(layer, pass, x, batch, OFFSET, r, h);
   }
 
   private static void check(Layer layer, int batch, long seed) {
+    check(layer, batch, seed, 1e-2);
+  }
+
+  private static void check(Layer layer, int batch, long seed, double h) {
     float[] x = uniform(new Rng(seed + 1), batch * layer.inputShape().size(), -1, 1);
-    LayerGradients g = run(layer, x, batch, seed);
+    LayerGradients g = run(layer, x, batch, seed, h);
     assertGradientsMatch(layer.describe() + " dx", g.analyticInput, g.numericInput, 2e-3, 1e-2);
     if (layer.paramCount() > 0) {
       assertGradientsMatch(layer.describe() + " dparams", g.analyticParams, g.numericParams, 2e-3, 1e-2);
@@ -74,6 +82,14 @@ class ConvLayerGradientTest {
   void conv1x1Stride2Projection() {
     // 5x5 input: stride 2 reads 9 of 25 positions, the others rightly get no gradient.
     check(new Conv2D(Shape.image(4, 5, 5), 6, 1, 1, 2, 0, false, Init.HE_NORMAL), 2, 304);
+  }
+
+  @Test
+  void conv3x3WeightNorm() {
+    Conv2D conv = new Conv2D(Shape.image(2, 5, 5), 3, 3, 3, 1, 1, true, true, Init.HE_NORMAL);
+    assertEquals(3 * 18 + 3 + 3, conv.paramCount(), "v, g and b");
+    // W = g·v/‖v‖ is curved in v: a smaller step, as for the weight-normalised dense layer.
+    check(conv, 2, 313, 5e-3);
   }
 
   /** Conv equals the direct sum of its definition, computed here with plain loops. */

@@ -58,7 +58,7 @@ class LayerReferenceTest {
     for (String n : List.of("groupnorm_image", "groupnorm_vector", "layernorm_image", "layernorm_vector",
         "instancenorm_affine", "instancenorm_plain", "prelu_channel", "prelu_shared", "weightnorm_dense", "maxout",
         "conv2d_s2_p1", "conv2d_5x5", "maxpool_2", "maxpool_3_s2_p1", "avgpool_2", "avgpool_3_s2_p1",
-        "global_avgpool", "batchnorm2d")) {
+        "global_avgpool", "batchnorm2d", "conv2d_weightnorm")) {
       assertTrue(names.contains(n), "fixture lacks case " + n + ": " + names);
     }
   }

@@ -105,11 +105,16 @@ public sealed interface LayerSpec extends Serializable {
 
   // Convolutional layers: NCHW images.
 
-  record Conv2DSpec(int filters, int kernelH, int kernelW, int stride, int padding, boolean bias, Init init)
-      implements LayerSpec {
+  record Conv2DSpec(int filters, int kernelH, int kernelW, int stride, int padding, boolean bias,
+                    boolean weightNorm, Init init) implements LayerSpec {
+    public Conv2DSpec(int filters, int kernelH, int kernelW, int stride, int padding, boolean bias, Init init) {
+      this(filters, kernelH, kernelW, stride, padding, bias, false, init);
+    }
+
     @Override
     public Layer create(Shape in) {
-      return new dev.dptrain.model.layers.Conv2D(in, filters, kernelH, kernelW, stride, padding, bias, init);
+      return new dev.dptrain.model.layers.Conv2D(in, filters, kernelH, kernelW, stride, padding, bias, weightNorm,
+          init);
     }
   }
 

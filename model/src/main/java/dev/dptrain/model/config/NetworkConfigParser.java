@@ -79,7 +79,8 @@ public final class NetworkConfigParser {
         int filters = (int) c.integer("filters", 1, Integer.MAX_VALUE);
         int kernel = (int) c.integer("kernel", 1, 1024);
         yield new LayerSpec.Conv2DSpec(filters, kernel, kernel, (int) c.integer("stride", 1, 1, 1024),
-            (int) c.integer("padding", 0, 0, 1024), c.bool("bias", true), weightInit(c));
+            (int) c.integer("padding", 0, 0, 1024), c.bool("bias", true), c.bool("weight-norm", false),
+            weightInit(c));
       }
       case "maxpool", "max_pool" -> {
         int kernel = (int) c.integer("kernel", 2, 1, 1024);

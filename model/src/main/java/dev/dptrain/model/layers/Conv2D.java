@@ -5,6 +5,7 @@ import dev.dptrain.model.Shape;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.model.ops.Gemm;
 import dev.dptrain.model.ops.Im2Col;
+import dev.dptrain.model.ops.WeightNorm;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's {@code Conv2d}) over NCHW images:
@@ -15,6 +16,10 @@ import dev.dptrain.model.ops.Im2Col;
  * OH = (H + 2p − kh)/s + 1. Parameters, in this order: W (F x C x kh x kw, row-major), then b (F)
  * when {@code bias} is set. Initialisation: W from {@code init} with fanIn = C·kh·kw and
  * fanOut = F·kh·kw; b = 0.
+ *
+ * <p>With {@code weightNorm}, W = g·v/‖v‖ per filter ({@link WeightNorm}, as PyTorch's
+ * {@code weight_norm(conv, dim=0)}): parameters v (F x C x kh x kw), g (F, initialised to ‖v‖ so
+ * that W starts equal to v), then b.
  *
  * <p>The whole batch is unfolded into one columns matrix [C·kh·kw, N·OH·OW] ({@link Im2Col}), so
  * forward, the weight gradient and the input gradient are one sgemm each.
@@ -29,6 +34,7 @@ public final class Conv2D extends AbstractLayer {
   private final int stride;
   private final int pad;
   private final boolean bias;
+  private final boolean weightNorm;
   private final Init init;
   private final int k;
   private final int positions;
@@ -36,8 +42,17 @@ public final class Conv2D extends AbstractLayer {
   private float[] outCm = new float[0];
   private float[] dyCm = new float[0];
   private float[] dcols = new float[0];
+  // Weight norm: materialised W, 1/‖v‖ per filter, and dL/dW before it is mapped to v and g.
+  private final float[] weights;
+  private final float[] invNorm;
+  private final float[] weightGrad;
 
   public Conv2D(Shape in, int filters, int kh, int kw, int stride, int pad, boolean bias, Init init) {
+    this(in, filters, kh, kw, stride, pad, bias, false, init);
+  }
+
+  public Conv2D(Shape in, int filters, int kh, int kw, int stride, int pad, boolean bias, boolean weightNorm,
+                Init init) {
     super(in, outShape(in, filters, kh, kw, stride, pad));
     this.cin = in.channels();
     this.h = in.height();
@@ -48,9 +63,21 @@ public final class Conv2D extends AbstractLayer {
     this.stride = stride;
     this.pad = pad;
     this.bias = bias;
+    this.weightNorm = weightNorm;
     this.init = init.forWeights("conv2d(" + filters + ")");
     this.k = cin * kh * kw;
     this.positions = out.spatial();
+    this.weights = weightNorm ? new float[filters * k] : null;
+    this.invNorm = weightNorm ? new float[filters] : null;
+    this.weightGrad = weightNorm ? new float[filters * k] : null;
+  }
+
+  private int gainOffset() {
+    return paramOffset + filters * k;
+  }
+
+  private int biasOffset() {
+    return paramOffset + filters * k + (weightNorm ? filters : 0);
   }
 
   private static Shape outShape(Shape in, int filters, int kh, int kw, int stride, int pad) {
@@ -69,13 +96,14 @@ public final class Conv2D extends AbstractLayer {
 
   @Override
   public int paramCount() {
-    return filters * k + (bias ? filters : 0);
+    return filters * k + (weightNorm ? filters : 0) + (bias ? filters : 0);
   }
 
   @Override
   public void initParams(float[] params, Rng rng) {
     init.fill(params, paramOffset, filters * k, k, filters * kh * kw, rng);
-    if (bias) java.util.Arrays.fill(params, paramOffset + filters * k, paramOffset + paramCount(), 0f);
+    if (weightNorm) WeightNorm.initGain(params, paramOffset, gainOffset(), filters, k);
+    if (bias) java.util.Arrays.fill(params, biasOffset(), biasOffset() + filters, 0f);
   }
 
   @Override
@@ -89,9 +117,16 @@ public final class Conv2D extends AbstractLayer {
     // Channel-major result [F, N·P] from one sgemm, then transposed by blocks into NCHW.
     outCm = ensure(outCm, filters * ld);
     float[] p = pass.params;
-    Gemm.gemm(false, false, filters, ld, k, 1f, p, paramOffset, k, cols, 0, ld, 0f, outCm, 0, ld);
+    float[] wArr = p;
+    int wOff = paramOffset;
+    if (weightNorm) {
+      WeightNorm.weights(p, paramOffset, gainOffset(), filters, k, weights, 0, invNorm);
+      wArr = weights;
+      wOff = 0;
+    }
+    Gemm.gemm(false, false, filters, ld, k, 1f, wArr, wOff, k, cols, 0, ld, 0f, outCm, 0, ld);
     float[] y = outputBuffer(batch);
-    int b0 = paramOffset + filters * k;
+    int b0 = biasOffset();
     for (int i = 0; i < batch; i++) {
       for (int f = 0; f < filters; f++) {
         int src = f * ld + i * positions;
@@ -112,7 +147,7 @@ public final class Conv2D extends AbstractLayer {
     int ld = batch * positions;
     dyCm = ensure(dyCm, filters * ld);
     float[] g = pass.grads;
-    int b0 = paramOffset + filters * k;
+    int b0 = biasOffset();
     for (int i = 0; i < batch; i++) {
       for (int f = 0; f < filters; f++) {
         int src = (i * filters + f) * positions;
@@ -124,12 +159,19 @@ public final class Conv2D extends AbstractLayer {
         }
       }
     }
-    // dW[F x K] += dY[F x N·P] · cols[K x N·P]^T
-    Gemm.gemm(false, true, filters, k, ld, 1f, dyCm, 0, ld, cols, 0, ld, 1f, g, paramOffset, k);
+    // dW[F x K] += dY[F x N·P] · cols[K x N·P]^T (through g and v with weight norm)
+    if (weightNorm) {
+      Gemm.gemm(false, true, filters, k, ld, 1f, dyCm, 0, ld, cols, 0, ld, 0f, weightGrad, 0, k);
+      WeightNorm.backward(pass.params, paramOffset, gainOffset(), filters, k, invNorm, weightGrad, 0, g);
+    } else {
+      Gemm.gemm(false, true, filters, k, ld, 1f, dyCm, 0, ld, cols, 0, ld, 1f, g, paramOffset, k);
+    }
     if (!needInputGrad) return null;
     // dcols[K x N·P] = W^T · dY, folded back per image
     dcols = ensure(dcols, k * ld);
-    Gemm.gemm(true, false, k, ld, filters, 1f, pass.params, paramOffset, k, dyCm, 0, ld, 0f, dcols, 0, ld);
+    float[] wArr = weightNorm ? weights : pass.params;
+    int wOff = weightNorm ? 0 : paramOffset;
+    Gemm.gemm(true, false, k, ld, filters, 1f, wArr, wOff, k, dyCm, 0, ld, 0f, dcols, 0, ld);
     float[] dx = gradInputBuffer(batch);
     int inSize = in.size();
     java.util.Arrays.fill(dx, 0, batch * inSize, 0f);
@@ -142,6 +184,7 @@ public final class Conv2D extends AbstractLayer {
   @Override
   public String describe() {
     return "conv2d(" + filters + ", " + kh + "x" + kw + (stride != 1 ? ", stride " + stride : "")
-        + (pad != 0 ? ", pad " + pad : "") + (bias ? "" : ", no bias") + ", " + init + ")";
+        + (pad != 0 ? ", pad " + pad : "") + (bias ? "" : ", no bias") + (weightNorm ? ", weight-norm" : "")
+        + ", " + init + ")";
   }
 }

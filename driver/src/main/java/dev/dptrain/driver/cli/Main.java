@@ -76,12 +76,14 @@ public final class Main {
       Dataset test = d.testImages() == null ? null
           : HadoopData.readIdx(d.testImages(), d.testLabels(), sc.hadoopConfiguration());
       checkInput(rc, train);
-      Standardizer st = Standardizer.fit(train, d.standardize(), d.perChannel());
-      st.apply(train.features(), train.size(), train.shape());
-      if (test != null) st.apply(test.features(), test.size(), test.shape());
       int partitions = rc.spark().partitions();
       JavaRDD<PackedPartition> trainRdd = PackedData.fromDataset(sc, train, partitions);
       JavaRDD<PackedPartition> testRdd = test == null ? null : PackedData.fromDataset(sc, test, partitions);
+      // Fitted on the training data in one distributed pass, applied on the executors.
+      Standardizer st = PackedData.fitStandardizer(sc, trainRdd, d.standardize(), d.perChannel());
+      trainRdd = PackedData.standardize(trainRdd, st);
+      if (testRdd != null) testRdd = PackedData.standardize(testRdd, st);
+      out.println("dptrain: input " + describe(st));
       long perEpoch = new BatchPlan(BatchPlan.evenSplit(train.size(), partitions), rc.train().batchSize(),
           rc.train().seed()).stepsPerEpoch();
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
@@ -123,6 +125,13 @@ public final class Main {
       if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
       return state;
     }
+  }
+
+  private static String describe(Standardizer st) {
+    if (st.mode() == Standardizer.Mode.NONE) return "used as is (standardize = none)";
+    return String.format(Locale.ROOT, "%s %s: mean %s, std %s", st.mode().name().toLowerCase(Locale.ROOT),
+        st.perChannel() ? "per channel" : "globally", java.util.Arrays.toString(st.mean()),
+        java.util.Arrays.toString(st.std()));
   }
 
   private static void checkInput(RunConfig rc, Dataset train) {

@@ -41,6 +41,8 @@ public final class Im2Col {
       for (int ki = 0; ki < kh; ki++) {
         for (int kj = 0; kj < kw; kj++, row++) {
           int dst = row * ld + colOff;
+          int lo = validFrom(kj, stride, pad);
+          int hi = validTo(kj, stride, pad, w, ow);
           for (int oy = 0; oy < oh; oy++) {
             int iy = oy * stride - pad + ki;
             int d = dst + oy * ow;
@@ -49,8 +51,6 @@ public final class Im2Col {
               continue;
             }
             int src = plane + iy * w - pad + kj; // input index of ox = 0, before the stride
-            int lo = validFrom(kj, stride, pad);
-            int hi = validTo(kj, stride, pad, w, ow);
             if (lo > 0) java.util.Arrays.fill(cols, d, d + Math.min(lo, ow), 0f);
             if (stride == 1) {
               if (hi > lo) System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
@@ -75,13 +75,13 @@ public final class Im2Col {
       for (int ki = 0; ki < kh; ki++) {
         for (int kj = 0; kj < kw; kj++, row++) {
           int src = row * ld + colOff;
+          int lo = validFrom(kj, stride, pad);
+          int hi = validTo(kj, stride, pad, w, ow);
           for (int oy = 0; oy < oh; oy++) {
             int iy = oy * stride - pad + ki;
             if (iy < 0 || iy >= h) continue;
             int s = src + oy * ow;
             int d = plane + iy * w - pad + kj;
-            int lo = validFrom(kj, stride, pad);
-            int hi = validTo(kj, stride, pad, w, ow);
             if (stride == 1) {
               for (int ox = lo; ox < hi; ox++) dx[d + ox] += cols[s + ox];
             } else {

@@ -219,11 +219,15 @@ public final class Network {
   /** A table of layers, output shapes and parameter counts. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-4s %-32s %-14s %10s%n", "#", "layer", "output", "params"));
-    sb.append(String.format("%-4s %-32s %-14s %10s%n", "", "input", spec.input(), ""));
+    sb.append(String.format("%-4s %-46s %-14s %10s%n", "#", "layer", "output", "params"));
+    sb.append(String.format("%-4s %-46s %-14s %10s%n", "", "input", spec.input(), ""));
     for (int i = 0; i < layers.length; i++) {
       Layer l = layers[i];
-      sb.append(String.format("%-4d %-32s %-14s %,10d%n", i, l.describe(), l.outputShape(), l.paramCount()));
+      sb.append(String.format("%-4d %-46s %-14s %,10d%n", i, l.describe(), l.outputShape(), l.paramCount()));
+      for (Layer child : l.children()) {
+        sb.append(String.format("%-4s %-46s %-14s %,10d%n", "", "  " + child.describe(), child.outputShape(),
+            child.paramCount()));
+      }
     }
     sb.append(String.format("loss: %s; %,d trainable parameters, %,d state floats%n", loss.name(), paramCount, stateCount));
     return sb.toString();

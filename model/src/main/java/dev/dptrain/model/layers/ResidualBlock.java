@@ -42,11 +42,17 @@ public final class ResidualBlock extends AbstractLayer {
   public static List<Layer> projection(Shape in, Shape out, boolean batchNorm, double bnEps, double bnMomentum,
                                        dev.dptrain.model.init.Init init) {
     if (in.equals(out)) return List.of();
-    if (in.height() % out.height() != 0 || in.width() % out.width() != 0
-        || in.height() / out.height() != in.width() / out.width()) {
+    // The stride whose 1x1 convolution gives the branch's output size (7 -> 4 is stride 2).
+    int stride = 0;
+    for (int st = 1; st <= Math.max(in.height(), in.width()) && stride == 0; st++) {
+      if (dev.dptrain.model.ops.Im2Col.outSize(in.height(), 1, st, 0) == out.height()
+          && dev.dptrain.model.ops.Im2Col.outSize(in.width(), 1, st, 0) == out.width()) {
+        stride = st;
+      }
+    }
+    if (stride == 0) {
       throw new IllegalArgumentException("residual: no 1x1 projection with one stride maps " + in + " to " + out);
     }
-    int stride = in.height() / out.height();
     List<Layer> s = new ArrayList<>();
     Conv2D conv = new Conv2D(in, out.channels(), 1, 1, stride, 0, false, init);
     s.add(conv);
@@ -130,9 +136,6 @@ public final class ResidualBlock extends AbstractLayer {
 
   @Override
   public String describe() {
-    StringBuilder sb = new StringBuilder("residual(");
-    for (int i = 0; i < main.size(); i++) sb.append(i > 0 ? " > " : "").append(main.get(i).describe());
-    sb.append(shortcut.isEmpty() ? "; identity)" : "; projection " + shortcut.size() + " layer(s))");
-    return sb.toString();
+    return "residual(" + main.size() + " layers, " + (shortcut.isEmpty() ? "identity)" : "projection)");
   }
 }

@@ -51,13 +51,14 @@ public final class Im2Col {
               continue;
             }
             int src = plane + iy * w - pad + kj; // input index of ox = 0, before the stride
-            if (lo > 0) java.util.Arrays.fill(cols, d, d + Math.min(lo, ow), 0f);
+            // Padding columns are few (≤ pad at each end): plain loops, not Arrays.fill calls.
+            for (int ox = 0, end = Math.min(lo, ow); ox < end; ox++) cols[d + ox] = 0f;
             if (stride == 1) {
               if (hi > lo) System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
             } else {
               for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[src + ox * stride];
             }
-            if (hi < ow) java.util.Arrays.fill(cols, d + Math.min(Math.max(hi, lo), ow), d + ow, 0f);
+            for (int ox = Math.min(Math.max(hi, lo), ow); ox < ow; ox++) cols[d + ox] = 0f;
           }
         }
       }

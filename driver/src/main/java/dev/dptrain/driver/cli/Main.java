@@ -5,14 +5,13 @@ import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
-import dev.dptrain.model.Evaluation;
+import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
-import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;
@@ -90,36 +89,10 @@ public final class Main {
           rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
           rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1);
       SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
-      int logEvery = rc.output().logEvery();
-      long start = System.nanoTime();
-      TrainingState state = trainer.fit(trainRdd, testRdd, new SparkTrainer.Listener() {
-        long windowStart = System.nanoTime();
-        long windowExamples;
-        double windowLoss;
-
-        @Override
-        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
-          windowExamples += info.examples();
-          windowLoss += info.loss() * info.examples();
-          if ((info.step() + 1) % logEvery == 0) {
-            long now = System.nanoTime();
-            out.printf(Locale.ROOT, "step %6d  epoch %d  %4.0f%%  loss %.4f  lr %.4g  |g| %.3f  %,.0f samples/s%n",
-                info.step() + 1, info.step() / perEpoch + 1, 100.0 * (info.step() % perEpoch + 1) / perEpoch,
-                windowLoss / windowExamples, info.lr(), info.gradNorm(), windowExamples / ((now - windowStart) / 1e9));
-            windowStart = now;
-            windowExamples = 0;
-            windowLoss = 0;
-          }
-        }
-
-        @Override
-        public void onEpoch(int epoch, Evaluation tr, Evaluation val) {
-          out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f%s  (%.1f s)%n", epoch + 1, rc.train().epochs(),
-              tr.meanLoss(), tr.accuracy(),
-              val == null ? "" : String.format(Locale.ROOT, " | validation loss %.4f acc %.4f", val.meanLoss(), val.accuracy()),
-              (System.nanoTime() - start) / 1e9);
-        }
-      });
+      ConsoleProgress progress = new ConsoleProgress(out,
+          ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
+          rc.train().epochs(), System::nanoTime);
+      TrainingState state = trainer.fit(trainRdd, testRdd, progress);
       if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
       return state;
     }

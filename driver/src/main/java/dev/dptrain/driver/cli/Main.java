@@ -5,6 +5,7 @@ import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
@@ -15,7 +16,10 @@ import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -92,10 +96,21 @@ public final class Main {
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
           rc.train().epochs(), System::nanoTime);
-      TrainingState state = trainer.fit(trainRdd, testRdd, progress);
+      TrainingState state;
+      try (MetricsLog metrics = new MetricsLog(MetricsLog.open(rc.output().dir(), sc.hadoopConfiguration()),
+          trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
+          rc.output().logEvery(), System::nanoTime)) {
+        state = trainer.fit(trainRdd, testRdd, SparkTrainer.Listener.all(progress, metrics));
+      }
       if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
       return state;
     }
+  }
+
+  /** The config file's text for the run record; empty when the config did not come from a file. */
+  private static String configText(RunConfig rc) throws IOException {
+    Path file = Path.of(rc.source());
+    return Files.isRegularFile(file) ? Files.readString(file) : "";
   }
 
   private static void checkInput(RunConfig rc, Dataset train) {

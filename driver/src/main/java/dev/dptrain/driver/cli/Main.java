@@ -7,6 +7,7 @@ import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
+import dev.dptrain.driver.report.HtmlReport;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.data.Dataset;
@@ -101,9 +102,19 @@ public final class Main {
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
         state = trainer.fit(trainRdd, testRdd, SparkTrainer.Listener.all(progress, metrics));
+      } finally {
+        writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }
       if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
       return state;
+    }
+  }
+
+  private static void writeReport(RunConfig rc, JavaSparkContext sc, PrintStream out) {
+    try {
+      out.println("dptrain: report " + HtmlReport.write(rc.output().dir(), sc.hadoopConfiguration()));
+    } catch (IOException | IllegalArgumentException e) {
+      out.println("dptrain: no report.html: " + e.getMessage());
     }
   }
 

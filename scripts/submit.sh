@@ -136,6 +136,10 @@ java_opts="--add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions \
 --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
 -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
 
+driver_opts=$java_opts
+# The driver's log settings; in cluster mode the cluster manager's logging applies.
+[[ "$deploy_mode" == cluster ]] || driver_opts+=" -Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties"
+
 cmd=("$submit"
   --master "$master"
   --deploy-mode "$deploy_mode"
@@ -149,7 +153,7 @@ case "$kind" in
   standalone) cmd+=(--total-executor-cores "$((executors * executor_cores))") ;;
 esac
 cmd+=(--files "$config"
-  --conf "spark.driver.extraJavaOptions=$java_opts"
+  --conf "spark.driver.extraJavaOptions=$driver_opts"
   --conf "spark.executor.extraJavaOptions=$java_opts"
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
   --conf spark.kryo.registrator=dev.dptrain.driver.DptrainKryoRegistrator

@@ -71,6 +71,12 @@ public final class SparkTrainer {
 
   /** Progress callbacks, all on the driver. */
   public interface Listener {
+    /**
+     * Before each step, with the LIVE state: the step updates it in place, so by the following
+     * {@link #onStep} it holds the result (copy {@code state.params} here to compare).
+     */
+    default void beforeStep(TrainingState state) {}
+
     /** After each step; {@code wallNanos} is the whole step, {@code computeNanos} the slowest task's compute. */
     default void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {}
 
@@ -79,6 +85,33 @@ public final class SparkTrainer {
     /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
     default boolean stopRequested(TrainingState state) {
       return false;
+    }
+
+    /** Calls each listener in turn; stops when any asks to. */
+    static Listener all(Listener... listeners) {
+      return new Listener() {
+        @Override
+        public void beforeStep(TrainingState state) {
+          for (Listener l : listeners) l.beforeStep(state);
+        }
+
+        @Override
+        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
+          for (Listener l : listeners) l.onStep(info, wallNanos, computeNanos);
+        }
+
+        @Override
+        public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
+          for (Listener l : listeners) l.onEpoch(epoch, train, validation);
+        }
+
+        @Override
+        public boolean stopRequested(TrainingState state) {
+          boolean stop = false;
+          for (Listener l : listeners) stop |= l.stopRequested(state);
+          return stop;
+        }
+      };
     }
   }
 
@@ -145,6 +178,7 @@ public final class SparkTrainer {
         Evaluation epochTrain = new Evaluation();
         epochTrain.hasAccuracy = network.loss().hasAccuracy();
         while (state.stepInEpoch < perEpoch) {
+          listener.beforeStep(state);
           long t0 = System.nanoTime();
           Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
               state.stepInEpoch, perEpoch);

@@ -77,10 +77,11 @@ LOG
   local opts
   opts="$(DPTRAIN_HEAP=512m dptrain_jvm_opts) -Dlog4j2.configurationFile=$CLUSTER_DIR/log4j2.properties"
   # A spark-submit for this SPARK_HOME, so scripts/submit.sh works without a Spark installation.
+  # It starts the driver JVM itself (no launcher), hence the JVM and log options here.
   mkdir -p "$SPARK_HOME/bin"
   cat >"$SPARK_HOME/bin/spark-submit" <<SUBMIT
 #!/usr/bin/env bash
-exec java $(dptrain_jvm_opts) -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "\$@"
+exec java $(dptrain_jvm_opts) -Dlog4j2.configurationFile=$DPTRAIN_ROOT/conf/log4j2.properties -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "\$@"
 SUBMIT
   chmod +x "$SPARK_HOME/bin/spark-submit"
   # shellcheck disable=SC2086

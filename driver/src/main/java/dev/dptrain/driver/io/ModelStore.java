@@ -38,6 +38,8 @@ public final class ModelStore {
     byte[] bytes = new byte[(int) len];
     try (InputStream in = fs.open(p)) {
       new java.io.DataInputStream(in).readFully(bytes);
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new IOException(p + ": model file damaged (file system checksum mismatch)", e);
     }
     return ModelCodec.decode(bytes, p.toString());
   }

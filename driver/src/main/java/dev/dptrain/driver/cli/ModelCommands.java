@@ -113,7 +113,8 @@ final class ModelCommands {
     SavedModel.Provenance p = m.provenance();
     sb.append(String.format(Locale.ROOT, "trained by dptrain %s, seed %d, %d epochs, %d steps%n",
         p.dptrainVersion(), p.seed(), p.epochs(), p.steps()));
-    p.metrics().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s = %.6g%n", k, v)));
+    p.metrics().forEach((k, v) -> sb.append(v == Math.rint(v) ? String.format(Locale.ROOT, "  %s = %d%n", k, v.longValue())
+        : String.format(Locale.ROOT, "  %s = %.6f%n", k, v)));
     return sb.toString();
   }
 

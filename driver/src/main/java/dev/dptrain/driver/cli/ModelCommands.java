@@ -126,7 +126,7 @@ final class ModelCommands {
     String delim = a.get("--delimiter", ",");
     if (delim.length() != 1) throw new CliArgs.UsageError("--delimiter must be one character, got '" + delim + "'");
     return switch (format) {
-      case "idx" -> DataSource.idx(path, a.required("--labels"));
+      case "idx" -> DataSource.idx(path, labelled ? a.required("--labels") : a.get("--labels", null));
       case "csv" -> new DataSource("csv", path, null, a.get("--label-column", labelled ? "0" : null), null,
           a.has("--header"), delim.charAt(0));
       case "parquet" -> new DataSource("parquet", path, null, a.get("--label-column", "label"),

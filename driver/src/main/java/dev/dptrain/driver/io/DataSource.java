@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * One data set to read: its format, path (any Hadoop path: file://, hdfs://, s3a://, a plain
  * path, or a directory of part files) and the format's options.
  *
- * @param labels       IDX only: the labels file ({@code path} is the images file)
+ * @param labels       IDX only: the labels file ({@code path} is the images file); null for
+ *                     prediction input
  * @param labelColumn  CSV: index (0-based) or header name of the label column, null = no label
  *                     column (prediction input); Parquet: the numeric label column
  * @param featuresColumn Parquet: array&lt;float|double&gt; or ML Vector column
@@ -31,6 +32,7 @@ public record DataSource(String format, String path, String labels, String label
   public Dataset read(SparkSession spark, Shape shape, LabelRule rule) throws IOException {
     return switch (format) {
       case "idx" -> {
+        if (labels == null && rule.required()) throw new IllegalArgumentException(path + ": IDX images need a labels file here");
         Dataset d = HadoopData.readIdx(path, labels, spark.sparkContext().hadoopConfiguration());
         if (d.shape().size() != shape.size()) {
           throw new IOException(path + ": examples have " + d.shape().size() + " features (" + d.shape()

@@ -91,6 +91,9 @@ class DataFormatsTest {
     msg = error(csv(write("frac.csv", "0.5,1,2,3\n"), "0", false), THREE, CLASSES_3);
     assertTrue(msg.contains("label 0.5 is not a class index"), msg);
 
+    msg = error(csv(write("lbl.csv", "0,1,2,3\ncat,1,2,3\n"), "0", false), THREE, CLASSES_3);
+    assertTrue(msg.contains("line 2: column 1: label 'cat' is not a number"), msg);
+
     msg = error(csv(write("hdr.csv", "a,b,c,d\n0,1,2,3\n"), "label", true), THREE, CLASSES_3);
     assertTrue(msg.contains("label column 'label' is not in the header"), msg);
   }
@@ -124,6 +127,33 @@ class DataFormatsTest {
     assertTrue(msg.contains("not finite"), msg);
     msg = error(new DataSource("libsvm", write("l.libsvm", "0 1:1\n-1 1:1\n"), null, null, null, false, ','), THREE, CLASSES_3);
     assertTrue(msg.contains("line 2") && msg.contains("label -1.0 is not a class index in [0, 3)"), msg);
+  }
+
+  private String idxFile(String name, int magic, int[] dims, byte[] data) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+    b.putInt(magic);
+    for (int dim : dims) b.putInt(dim);
+    b.put(data);
+    Path p = dir.resolve(name);
+    Files.write(p, b.array());
+    return p.toString();
+  }
+
+  @Test
+  void idxWithAndWithoutLabels() throws IOException {
+    String images = idxFile("img-idx3-ubyte", 0x803, new int[] {2, 1, 3}, new byte[] {0, (byte) 255, 51, 0, 0, 102});
+    String labels = idxFile("lab-idx1-ubyte", 0x801, new int[] {2}, new byte[] {2, 0});
+    Dataset d = DataSource.idx(images, labels).read(spark, THREE, CLASSES_3);
+    assertArrayEquals(new float[] {0, 1, 51 / 255f, 0, 0, 102 / 255f}, d.features(), 1e-7f);
+    assertArrayEquals(new float[] {2, 0}, d.labels());
+    assertEquals(THREE, d.shape()); // the model's input shape, whatever the file's layout
+    assertEquals(2, DataSource.idx(images, null).read(spark, THREE, LabelRule.IGNORED).size());
+
+    String msg = assertThrows(IOException.class, () -> DataSource.idx(images, labels).read(spark, Shape.vector(4), CLASSES_3))
+        .getMessage();
+    assertTrue(msg.contains(images) && msg.contains("3 features") && msg.contains("needs 4"), msg);
+    msg = error(DataSource.idx(images, labels), THREE, LabelRule.classes(2));
+    assertTrue(msg.contains(images + ": record 0") && msg.contains("label 2.0 is not a class index in [0, 2)"), msg);
   }
 
   private String parquet(String name, StructType schema, List<Row> rows) {

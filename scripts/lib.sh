@@ -22,9 +22,12 @@ dptrain_build() {
   local stamp="$DPTRAIN_ROOT/driver/target/classpath.txt"
   if [[ ! -f "$stamp" ]] || [[ -n "$(find "$DPTRAIN_ROOT" -path '*/src/main/*' -newer "$stamp" -print -quit)" ]] \
       || [[ "$DPTRAIN_ROOT/pom.xml" -nt "$stamp" ]]; then
-    echo "dptrain: building (mvn install -DskipTests) ..." >&2
-    (cd "$DPTRAIN_ROOT" && mvn -q -B install -DskipTests >&2 \
-      && mvn -q -B dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2)
+    echo "dptrain: building (mvn package -DskipTests) ..." >&2
+    # One reactor build, nothing installed into ~/.m2; the last module (driver) writes the
+    # classpath file. DPTRAIN_MVN_OPTS passes extra options, e.g. "-o -Dmaven.repo.local=DIR".
+    # shellcheck disable=SC2086
+    (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_OPTS:-} -DskipTests -pl driver -am package \
+      dependency:build-classpath -Dmdep.outputFile="$stamp" >&2)
   fi
 }
 

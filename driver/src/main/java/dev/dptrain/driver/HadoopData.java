@@ -12,7 +12,16 @@ import org.apache.hadoop.fs.Path;
 public final class HadoopData {
   private HadoopData() {}
 
+  /** IDX images with their labels, or images only (all-zero labels) when {@code labels} is null. */
   public static Dataset readIdx(String images, String labels, Configuration conf) throws IOException {
+    if (labels == null) {
+      Path ip = new Path(images);
+      FileSystem fs = ip.getFileSystem(conf);
+      if (!fs.exists(ip)) throw new java.io.FileNotFoundException(ip + ": data file not found");
+      try (InputStream im = fs.open(ip)) {
+        return IdxReader.readImages(im, ip.toString());
+      }
+    }
     Path ip = new Path(images);
     Path lp = new Path(labels);
     FileSystem ifs = ip.getFileSystem(conf);

@@ -1,5 +1,7 @@
 package dev.dptrain.driver;
 
+import com.typesafe.config.ConfigRenderOptions;
+import dev.dptrain.driver.io.DataSource;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
@@ -13,10 +15,10 @@ import java.util.Map;
  * A whole run as read from a config file: {@code model}, {@code train}, {@code data},
  * {@code spark} and {@code output} blocks (keys and defaults in docs/config.md).
  */
-public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark spark, Output output, String source) {
-  /** IDX files (any Hadoop path) and input standardisation. */
-  public record Data(String format, String trainImages, String trainLabels, String testImages,
-                     String testLabels, Standardizer.Mode standardize, boolean perChannel, int limit) {}
+public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark spark, Output output, String source,
+                        String modelConfig) {
+  /** Training and optional test data (any Hadoop path) and the input standardisation. */
+  public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {}
 
   public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, Map<String, String> conf) {}
 
@@ -25,17 +27,10 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
 
   public static RunConfig parse(Conf root, String source) {
     NetworkSpec net = NetworkConfigParser.parse(root.object("model"));
+    String modelConfig = root.raw().withOnlyPath("model").root().render(ConfigRenderOptions.concise());
     TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
     Conf d = root.object("data");
-    String format = d.oneOf("format", "idx", "idx");
-    Data data = new Data(format, d.string("train-images"), d.string("train-labels"),
-        d.string("test-images", null), d.string("test-labels", null),
-        Standardizer.Mode.parse(d.oneOf("standardize", "center", "none", "center", "standardize")),
-        d.bool("per-channel", false), (int) d.integer("limit", 0, 0, Integer.MAX_VALUE));
-    if ((data.testImages() == null) != (data.testLabels() == null)) {
-      throw d.error(data.testImages() == null ? "test-images" : "test-labels",
-          "test-images and test-labels together", "only one of them");
-    }
+    Data data = parseData(d);
     d.finish();
     Conf s = root.object("spark");
     Map<String, String> extra = new LinkedHashMap<>();
@@ -49,6 +44,36 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
         (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE), o.oneOf("progress", "auto", "auto", "bar", "lines", "off"));
     o.finish();
     root.finish();
-    return new RunConfig(net, train, data, spark, output, source);
+    return new RunConfig(net, train, data, spark, output, source, modelConfig);
+  }
+
+  private static Data parseData(Conf d) {
+    String format = d.oneOf("format", "idx", DataSource.FORMATS);
+    DataSource train;
+    DataSource test;
+    if (format.equals("idx")) {
+      train = DataSource.idx(d.string("train-images"), d.string("train-labels"));
+      String ti = d.string("test-images", null);
+      String tl = d.string("test-labels", null);
+      if ((ti == null) != (tl == null)) {
+        throw d.error(ti == null ? "test-images" : "test-labels", "test-images and test-labels together", "only one of them");
+      }
+      test = ti == null ? null : DataSource.idx(ti, tl);
+    } else {
+      boolean csv = format.equals("csv");
+      boolean parquet = format.equals("parquet");
+      String label = csv ? d.string("label-column", "0") : parquet ? d.string("label-column", "label") : null;
+      String features = parquet ? d.string("features-column", "features") : null;
+      boolean header = csv && d.bool("header", false);
+      String delim = csv ? d.string("delimiter", ",") : ",";
+      if (delim.length() != 1) throw d.error("delimiter", "one character", delim);
+      train = new DataSource(format, d.string("train"), null, label, features, header, delim.charAt(0));
+      String t = d.string("test", null);
+      test = t == null ? null : new DataSource(format, t, null, label, features, header, delim.charAt(0));
+    }
+    Data data = new Data(train, test,
+        Standardizer.Mode.parse(d.oneOf("standardize", "center", "none", "center", "standardize")),
+        d.bool("per-channel", false), (int) d.integer("limit", 0, 0, Integer.MAX_VALUE));
+    return data;
   }
 }

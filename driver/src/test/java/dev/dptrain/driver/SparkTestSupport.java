@@ -5,15 +5,19 @@ import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 /** One real local Spark context for the test JVM, with Kryo registration enforced. */
-final class SparkTestSupport {
+public final class SparkTestSupport {
   private static JavaSparkContext sc;
 
   private SparkTestSupport() {}
 
-  static synchronized JavaSparkContext sc() {
-    if (sc == null) {
+  public static synchronized JavaSparkContext sc() {
+    if (sc != null && !sc.sc().isStopped() && !sc.getConf().getBoolean("spark.kryo.registrationRequired", false)) {
+      sc.stop(); // the SQL session's context: come back to the registration-enforcing one
+    }
+    if (sc == null || sc.sc().isStopped()) {
       SparkConf conf = SparkSessions.baseConf("dptrain-tests")
           // local[2, 4]: 2 threads, and a failed task is retried up to 4 times (retry tests)
           .setMaster("local[2,4]")
@@ -26,16 +30,32 @@ final class SparkTestSupport {
     return sc;
   }
 
-  /** Stops the shared context (a test that needs another master); the next {@link #sc} makes a new one. */
-  static synchronized void stop() {
-    if (sc != null) {
+  /**
+   * A Spark SQL session (local[2]) for the I/O tests. Spark SQL ships classes that are not
+   * registered with Kryo, so this replaces the registration-enforcing context; {@link #sc()}
+   * brings that back when a later test needs it.
+   */
+  public static synchronized SparkSession session() {
+    if (sc != null && !sc.sc().isStopped() && sc.getConf().getBoolean("spark.kryo.registrationRequired", false)) {
       sc.stop();
-      sc = null;
     }
+    SparkSession s = SparkSession.builder().config(SparkSessions.baseConf("dptrain-io-tests")
+        .setMaster("local[2]").set("spark.ui.enabled", "false")).getOrCreate();
+    sc = JavaSparkContext.fromSparkContext(s.sparkContext());
+    return s;
+  }
+
+  /**
+   * Stops any running context (before code that creates its own: the CLI, another master); the
+   * next {@link #sc} makes a new one.
+   */
+  public static synchronized void stop() {
+    if (sc != null && !sc.sc().isStopped()) sc.stop();
+    sc = null;
   }
 
   /** Gaussian blobs, one per class, in `dim` dimensions: learnable but not trivially. */
-  static Dataset blobs(int n, int dim, int classes, long seed) {
+  public static Dataset blobs(int n, int dim, int classes, long seed) {
     Rng rng = new Rng(seed);
     float[][] centres = new float[classes][dim];
     for (float[] c : centres) for (int j = 0; j < dim; j++) c[j] = (float) rng.nextGaussian() * 2;

@@ -1,7 +1,5 @@
 package dev.dptrain.driver.cli;
 
-import dev.dptrain.driver.HadoopData;
-import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
@@ -10,8 +8,6 @@ import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.driver.report.HtmlReport;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
-import dev.dptrain.model.data.Dataset;
-import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.TrainingState;
@@ -25,10 +21,12 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code dptrain} command: {@code train CONFIG} trains on Spark (local mode by default),
- * {@code info CONFIG} prints the model summary.
+ * The {@code dptrain} command: {@code train CONFIG} trains on Spark (local mode by default) and
+ * saves the model, {@code evaluate} and {@code predict} run a saved model over data (distributed),
+ * {@code info} prints a config's or a saved model's summary. Usage errors exit with status 2.
  */
 public final class Main {
   private Main() {}
@@ -37,30 +35,57 @@ public final class Main {
     System.exit(run(args, System.out, System.err));
   }
 
+  static final String USAGE = """
+      usage: dptrain train CONFIG [--master URL]
+             dptrain evaluate --model DIR --data PATH [--labels PATH] [DATA OPTIONS] [--master URL]
+             dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
+                             [DATA OPTIONS] [--master URL]
+             dptrain info CONFIG | --model DIR
+      DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension)
+                    --label-column C  --features-column C  --header  --delimiter C""";
+
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length < 2 || !(args[0].equals("train") || args[0].equals("info"))) {
-      err.println("usage: dptrain train CONFIG [--master URL]\n       dptrain info CONFIG");
-      return 2;
-    }
-    RunConfig rc;
+    if (args.length == 0) return usage(err, null);
     try {
-      rc = RunConfig.parse(Conf.parseFile(new File(args[1])), args[1]);
+      return switch (args[0]) {
+        case "train" -> runTrain(args, out, err);
+        case "info" -> runInfo(args, out, err);
+        case "evaluate" -> ModelCommands.evaluate(CliArgs.parse(args, 1, ModelCommands.EVALUATE_FLAGS), out);
+        case "predict" -> ModelCommands.predict(CliArgs.parse(args, 1, ModelCommands.PREDICT_FLAGS), out);
+        default -> usage(err, "unknown command " + args[0]);
+      };
+    } catch (CliArgs.UsageError e) {
+      return usage(err, e.getMessage());
     } catch (Conf.ConfigError e) {
       err.println("dptrain: config error: " + e.getMessage());
       return 2;
     }
-    Network network = Network.build(rc.network());
-    if (args[0].equals("info")) {
-      out.print(network.summary());
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    if (problem != null) err.println("dptrain: " + problem);
+    err.println(USAGE);
+    return 2;
+  }
+
+  private static int runInfo(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 3 && args[1].equals("--model")) {
+      out.print(ModelCommands.describe(args[2]));
       return 0;
     }
+    if (args.length != 2 || args[1].startsWith("--")) return usage(err, "info takes CONFIG or --model DIR");
+    RunConfig rc = RunConfig.parse(Conf.parseFile(new File(args[1])), args[1]);
+    out.print(Network.build(rc.network()).summary());
+    return 0;
+  }
+
+  private static int runTrain(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length < 2 || args[1].startsWith("--")) return usage(err, "train needs a CONFIG file");
+    RunConfig rc = RunConfig.parse(Conf.parseFile(new File(args[1])), args[1]);
     String master = rc.spark().master();
     for (int i = 2; i < args.length; i++) {
       if (args[i].equals("--master") && i + 1 < args.length) master = args[++i];
-      else {
-        err.println("dptrain: unknown argument " + args[i]);
-        return 2;
-      }
+      else return usage(err, "unknown argument " + args[i]);
     }
     train(rc, master, out);
     return 0;
@@ -70,28 +95,19 @@ public final class Main {
     SparkConf conf = SparkSessions.baseConf("dptrain " + rc.source());
     if (!conf.contains("spark.master")) conf.setMaster(master);
     rc.spark().conf().forEach(conf::set);
-    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       sc.setLogLevel("WARN");
       out.println("dptrain: BLAS " + BlasInfo.describe() + (BlasInfo.isSlow() ? "  (SLOW: see README)" : ""));
       out.print(Network.build(rc.network()).summary());
-      RunConfig.Data d = rc.data();
-      Dataset train = HadoopData.readIdx(d.trainImages(), d.trainLabels(), sc.hadoopConfiguration());
-      if (d.limit() > 0 && d.limit() < train.size()) train = train.slice(0, d.limit());
-      Dataset test = d.testImages() == null ? null
-          : HadoopData.readIdx(d.testImages(), d.testLabels(), sc.hadoopConfiguration());
-      checkInput(rc, train);
+      TrainingData data = TrainingData.load(rc, spark);
       int partitions = rc.spark().partitions();
-      JavaRDD<PackedPartition> trainRdd = PackedData.fromDataset(sc, train, partitions);
-      JavaRDD<PackedPartition> testRdd = test == null ? null : PackedData.fromDataset(sc, test, partitions);
-      // Fitted on the training data in one distributed pass, applied on the executors.
-      Standardizer st = PackedData.fitStandardizer(sc, trainRdd, d.standardize(), d.perChannel());
-      trainRdd = PackedData.standardize(trainRdd, st);
-      if (testRdd != null) testRdd = PackedData.standardize(testRdd, st);
-      out.println("dptrain: input " + describe(st));
-      long perEpoch = new BatchPlan(BatchPlan.evenSplit(train.size(), partitions), rc.train().batchSize(),
+      JavaRDD<PackedPartition> trainRdd = data.trainRdd();
+      JavaRDD<PackedPartition> testRdd = data.testRdd();
+      long perEpoch = new BatchPlan(BatchPlan.evenSplit(data.trainSize(), partitions), rc.train().batchSize(),
           rc.train().seed()).stepsPerEpoch();
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
-          train.size(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
+          data.trainSize(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
       SparkTrainer.Options opts = new SparkTrainer.Options(rc.spark().treeDepth(),
           rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
           rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1);
@@ -107,16 +123,9 @@ public final class Main {
       } finally {
         writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }
-      if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
+      ModelCommands.saveTrained(rc, trainer, state, data, sc.hadoopConfiguration(), out);
       return state;
     }
-  }
-
-  private static String describe(Standardizer st) {
-    if (st.mode() == Standardizer.Mode.NONE) return "used as is (standardize = none)";
-    return String.format(Locale.ROOT, "%s %s: mean %s, std %s", st.mode().name().toLowerCase(Locale.ROOT),
-        st.perChannel() ? "per channel" : "globally", java.util.Arrays.toString(st.mean()),
-        java.util.Arrays.toString(st.std()));
   }
 
   private static void writeReport(RunConfig rc, JavaSparkContext sc, PrintStream out) {
@@ -131,13 +140,5 @@ public final class Main {
   private static String configText(RunConfig rc) throws IOException {
     Path file = Path.of(rc.source());
     return Files.isRegularFile(file) ? Files.readString(file) : "";
-  }
-
-  private static void checkInput(RunConfig rc, Dataset train) {
-    int want = rc.network().input().size();
-    if (train.shape().size() != want) {
-      throw new IllegalArgumentException(rc.data().trainImages() + ": examples have " + train.shape().size()
-          + " features (" + train.shape() + ") but model.input needs " + want + " (" + rc.network().input() + ")");
-    }
   }
 }

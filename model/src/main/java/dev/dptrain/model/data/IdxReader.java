@@ -52,7 +52,30 @@ public final class IdxReader {
       throw new IdxFormatException(imagesName + " holds " + n + " images but " + labelsName
           + " holds " + nl + " labels");
     }
-    int d = rows * cols;
+    float[] x = pixels(im, imagesName, n, rows * cols);
+    byte[] lbuf = new byte[n];
+    readFully(lb, lbuf, labelsName, "the header announces " + n + " labels but the data ends early");
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) y[i] = lbuf[i] & 0xff;
+    return new Dataset(Shape.image(1, rows, cols), 1, x, y);
+  }
+
+  /** Images only (prediction input), with all-zero labels. */
+  public static Dataset readImages(InputStream images, String imagesName) throws IOException {
+    DataInputStream im = open(images);
+    int magic = readMagic(im, imagesName);
+    if (magic != IMAGES_MAGIC) {
+      throw new IdxFormatException(imagesName + ": not an IDX image file: magic number 0x"
+          + Integer.toHexString(magic) + ", expected 0x00000803 (unsigned bytes, 3 dimensions)");
+    }
+    int n = readDim(im, imagesName, "image count");
+    int rows = readDim(im, imagesName, "rows");
+    int cols = readDim(im, imagesName, "columns");
+    return new Dataset(Shape.image(1, rows, cols), 1, pixels(im, imagesName, n, rows * cols), new float[n]);
+  }
+
+  /** n images of d unsigned bytes, scaled to [0, 1]. */
+  private static float[] pixels(DataInputStream im, String imagesName, int n, int d) throws IOException {
     float[] x = new float[Math.multiplyExact(n, d)];
     byte[] buf = new byte[d];
     for (int i = 0; i < n; i++) {
@@ -60,11 +83,7 @@ public final class IdxReader {
           + " bytes but the data ends inside image " + i);
       for (int j = 0; j < d; j++) x[i * d + j] = (buf[j] & 0xff) * (1f / 255f);
     }
-    byte[] lbuf = new byte[n];
-    readFully(lb, lbuf, labelsName, "the header announces " + n + " labels but the data ends early");
-    float[] y = new float[n];
-    for (int i = 0; i < n; i++) y[i] = lbuf[i] & 0xff;
-    return new Dataset(Shape.image(1, rows, cols), 1, x, y);
+    return x;
   }
 
   private static DataInputStream open(InputStream raw) throws IOException {

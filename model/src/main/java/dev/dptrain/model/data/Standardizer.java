@@ -64,6 +64,23 @@ public record Standardizer(Mode mode, boolean perChannel, float[] mean, float[] 
     return new Standardizer(mode, perChannel, mean, std);
   }
 
+  /**
+   * From merged {@link Moments} ([n, mean, M2] per group): std = sqrt(M2 / n), the population
+   * standard deviation, as {@link #fromMoments}.
+   */
+  public static Standardizer fromCentralMoments(Mode mode, boolean perChannel, double[] m) {
+    if (mode == Mode.NONE) return NONE;
+    int groups = m.length / 3;
+    float[] mean = new float[groups];
+    float[] std = new float[groups];
+    for (int g = 0; g < groups; g++) {
+      if (m[3 * g] == 0) throw new IllegalArgumentException("cannot fit a standardisation on no data");
+      mean[g] = (float) m[3 * g + 1];
+      std[g] = mode == Mode.STANDARDIZE ? (float) Math.max(Math.sqrt(m[3 * g + 2] / m[3 * g]), 1e-6) : 1f;
+    }
+    return new Standardizer(mode, perChannel, mean, std);
+  }
+
   public static Standardizer fit(Dataset d, Mode mode, boolean perChannel) {
     return fromMoments(mode, perChannel, moments(d.features(), d.size(), d.shape(), perChannel));
   }

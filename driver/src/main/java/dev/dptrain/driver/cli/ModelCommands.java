@@ -1,0 +1,161 @@
+package dev.dptrain.driver.cli;
+
+import dev.dptrain.driver.RunConfig;
+import dev.dptrain.driver.SparkSessions;
+import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.io.DataSource;
+import dev.dptrain.driver.io.DistributedStandardizer;
+import dev.dptrain.driver.io.LabelRule;
+import dev.dptrain.driver.io.ModelRunner;
+import dev.dptrain.driver.io.ModelStore;
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.DptrainVersion;
+import dev.dptrain.model.io.SavedModel;
+import dev.dptrain.model.train.TrainingState;
+import dev.dptrain.worker.PackedPartition;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/** The sub-commands around a saved model: save after training, evaluate, predict, info. */
+final class ModelCommands {
+  private static final Set<String> DATA_FLAGS = Set.of("--model", "--format", "--labels", "--label-column",
+      "--features-column", "--header", "--delimiter", "--master");
+  static final Set<String> EVALUATE_FLAGS = union(DATA_FLAGS, "--data");
+  static final Set<String> PREDICT_FLAGS = union(DATA_FLAGS, "--input", "--output", "--output-format");
+
+  private ModelCommands() {}
+
+  /** Evaluates the final state, prints the test result and saves the model to output.dir/model. */
+  static void saveTrained(RunConfig rc, SparkTrainer trainer, TrainingState state, TrainingData data,
+                          Configuration hadoop, PrintStream out) throws IOException {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Evaluation tr = trainer.evaluate(data.trainRdd(), state);
+    put(metrics, "train", tr);
+    if (data.testRdd() != null) {
+      Evaluation te = trainer.evaluate(data.testRdd(), state);
+      out.println("dptrain: final test " + te);
+      put(metrics, "test", te);
+    }
+    SavedModel model = new SavedModel(rc.modelConfig(), state.params, state.normState, data.standardizer(),
+        SavedModel.classesOf(trainer.network()),
+        new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step, metrics));
+    out.println("dptrain: model saved to " + ModelStore.save(model, rc.output().dir() + "/model", hadoop));
+  }
+
+  private static void put(Map<String, Double> metrics, String prefix, Evaluation e) {
+    metrics.put(prefix + ".loss", e.meanLoss());
+    if (e.hasAccuracy) metrics.put(prefix + ".accuracy", e.accuracy());
+    metrics.put(prefix + ".examples", (double) e.count);
+  }
+
+  static int evaluate(CliArgs a, PrintStream out) throws IOException {
+    String modelDir = a.required("--model");
+    DataSource src = source(a, a.required("--data"), true);
+    try (SparkSession spark = session(a, "dptrain evaluate")) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
+      Network net = Network.build(model.spec());
+      Dataset data = src.read(spark, net.spec().input(), TrainingData.labelRule(net));
+      JavaRDD<PackedPartition> rdd = DistributedStandardizer.packed(sc, data, sc.defaultParallelism(), model.standardizer());
+      Evaluation ev = ModelRunner.evaluate(sc, model, rdd, 2);
+      out.printf(Locale.ROOT, "dptrain: %s: %d examples  loss %.6f%s%n", src.path(), ev.count, ev.meanLoss(),
+          ev.hasAccuracy ? String.format(Locale.ROOT, "  accuracy %.6f", ev.accuracy()) : "");
+      rdd.unpersist(false);
+      return 0;
+    }
+  }
+
+  static int predict(CliArgs a, PrintStream out) throws IOException {
+    String modelDir = a.required("--model");
+    DataSource src = source(a, a.required("--input"), false);
+    String output = a.required("--output");
+    String outFormat = a.get("--output-format", "parquet");
+    if (!outFormat.equals("parquet") && !outFormat.equals("csv")) {
+      throw new CliArgs.UsageError("--output-format must be parquet or csv, got " + outFormat);
+    }
+    try (SparkSession spark = session(a, "dptrain predict")) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
+      Dataset data = src.read(spark, model.spec().input(), LabelRule.IGNORED);
+      JavaRDD<PackedPartition> rdd = DistributedStandardizer.packed(sc, data, sc.defaultParallelism(), model.standardizer());
+      var rows = ModelRunner.predict(spark, model, rdd, data.size());
+      var writer = rows.write();
+      if (outFormat.equals("csv")) writer.option("header", "true").csv(output);
+      else writer.parquet(output);
+      rdd.unpersist(false);
+      out.printf(Locale.ROOT, "dptrain: wrote %d predictions to %s (%s)%n", data.size(), output, outFormat);
+      return 0;
+    }
+  }
+
+  /** Summary of a saved model: network, preprocessing, classes and provenance. */
+  static String describe(String modelDir) throws IOException {
+    SavedModel m = ModelStore.load(modelDir, new Configuration());
+    StringBuilder sb = new StringBuilder(Network.build(m.spec()).summary());
+    Standardizer st = m.standardizer();
+    sb.append("classes: ").append(m.classes() == 0 ? "none (regression)" : m.classes()).append('\n');
+    sb.append("input standardisation: ").append(st.mode().name().toLowerCase(Locale.ROOT))
+        .append(st.mode() == Standardizer.Mode.NONE ? "" : (st.perChannel() ? " per channel" : " global")
+            + " mean " + Arrays.toString(st.mean()) + " std " + Arrays.toString(st.std())).append('\n');
+    SavedModel.Provenance p = m.provenance();
+    sb.append(String.format(Locale.ROOT, "trained by dptrain %s, seed %d, %d epochs, %d steps%n",
+        p.dptrainVersion(), p.seed(), p.epochs(), p.steps()));
+    p.metrics().forEach((k, v) -> sb.append(v == Math.rint(v) ? String.format(Locale.ROOT, "  %s = %d%n", k, v.longValue())
+        : String.format(Locale.ROOT, "  %s = %.6f%n", k, v)));
+    return sb.toString();
+  }
+
+  private static DataSource source(CliArgs a, String path, boolean labelled) {
+    String format = a.get("--format", formatOf(path));
+    if (!Arrays.asList(DataSource.FORMATS).contains(format)) {
+      throw new CliArgs.UsageError("--format must be one of " + String.join(", ", DataSource.FORMATS) + ", got " + format);
+    }
+    String delim = a.get("--delimiter", ",");
+    if (delim.length() != 1) throw new CliArgs.UsageError("--delimiter must be one character, got '" + delim + "'");
+    return switch (format) {
+      case "idx" -> DataSource.idx(path, labelled ? a.required("--labels") : a.get("--labels", null));
+      case "csv" -> new DataSource("csv", path, null, a.get("--label-column", labelled ? "0" : null), null,
+          a.has("--header"), delim.charAt(0));
+      case "parquet" -> new DataSource("parquet", path, null, a.get("--label-column", "label"),
+          a.get("--features-column", "features"), false, ',');
+      default -> new DataSource(format, path, null, null, null, false, ',');
+    };
+  }
+
+  private static String formatOf(String path) {
+    String p = path.toLowerCase(Locale.ROOT).replaceAll("\\.gz$", "").replaceAll("/+$", "");
+    if (p.endsWith(".csv")) return "csv";
+    if (p.endsWith(".parquet")) return "parquet";
+    if (p.endsWith(".libsvm") || p.endsWith(".svm")) return "libsvm";
+    if (p.endsWith("-ubyte")) return "idx";
+    throw new CliArgs.UsageError("cannot tell the format of " + path + " from its name; give --format");
+  }
+
+  private static SparkSession session(CliArgs a, String app) {
+    SparkConf conf = SparkSessions.baseConf(app);
+    if (a.has("--master")) conf.setMaster(a.get("--master", null));
+    else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  private static Set<String> union(Set<String> base, String... more) {
+    Set<String> s = new java.util.HashSet<>(base);
+    s.addAll(Arrays.asList(more));
+    return Set.copyOf(s);
+  }
+}

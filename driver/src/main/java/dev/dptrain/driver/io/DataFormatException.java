@@ -1,0 +1,10 @@
+package dev.dptrain.driver.io;
+
+/** Bad input data; the message names the file, the record and what was expected. */
+public final class DataFormatException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public DataFormatException(String message) {
+    super(message);
+  }
+}

@@ -17,13 +17,15 @@ dptrain_jvm_opts() {
 }
 
 # Builds the modules when a source is newer than the last build, and writes the runtime classpath.
+# DPTRAIN_MVN_ARGS is passed to every mvn call (e.g. "-o -Dmaven.repo.local=/path/to/repo").
 dptrain_build() {
   local stamp="$DPTRAIN_ROOT/driver/target/classpath.txt"
   if [[ ! -f "$stamp" ]] || [[ -n "$(find "$DPTRAIN_ROOT" -path '*/src/main/*' -newer "$stamp" -print -quit)" ]] \
       || [[ "$DPTRAIN_ROOT/pom.xml" -nt "$stamp" ]]; then
     echo "dptrain: building (mvn install -DskipTests) ..." >&2
-    (cd "$DPTRAIN_ROOT" && mvn -q -B install -DskipTests >&2 \
-      && mvn -q -B dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2)
+    # shellcheck disable=SC2086
+    (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} install -DskipTests >&2 \
+      && mvn -q -B ${DPTRAIN_MVN_ARGS:-} dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2)
   fi
 }
 

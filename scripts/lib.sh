@@ -25,7 +25,8 @@ dptrain_build() {
     echo "dptrain: building (mvn install -DskipTests) ..." >&2
     # shellcheck disable=SC2086
     (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} install -DskipTests >&2 \
-      && mvn -q -B ${DPTRAIN_MVN_ARGS:-} dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2)
+      && mvn -q -B ${DPTRAIN_MVN_ARGS:-} dependency:build-classpath -pl driver -Dmdep.outputFile="$stamp" >&2 \
+      && touch "$stamp") # the plugin leaves an unchanged file untouched, which would rebuild every time
   fi
 }
 

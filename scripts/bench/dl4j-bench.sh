@@ -2,16 +2,15 @@
 # DL4J Spark 1.0.0-M2 baseline (ParameterAveragingTrainingMaster) for the Fashion-MNIST MLP.
 # Builds bench/dl4j (outside the default build; the first build downloads DL4J from Maven Central)
 # and runs it:   scripts/bench/dl4j-bench.sh MASTER GLOBAL_BATCH AVERAGING_FREQUENCY STEPS RUNS
-# Env: DPTRAIN_M2 (Maven local repository), MVN_OFFLINE=1 to build with -o.
+# DPTRAIN_MVN_ARGS is passed to mvn (e.g. "-o -Dmaven.repo.local=..."; offline only once DL4J is there).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 DIR="$DPTRAIN_ROOT/bench/dl4j"
-M2_ARGS=()
-[[ -n "${DPTRAIN_M2:-}" ]] && M2_ARGS+=("-Dmaven.repo.local=$DPTRAIN_M2")
-[[ "${MVN_OFFLINE:-0}" == 1 ]] && M2_ARGS+=("-o")
 CP_FILE="$DIR/target/classpath.txt"
 if [[ ! -f "$CP_FILE" ]] || [[ -n "$(find "$DIR/src" "$DIR/pom.xml" -newer "$CP_FILE" -print -quit)" ]]; then
-  (cd "$DIR" && mvn -q -B "${M2_ARGS[@]}" compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2)
+  # shellcheck disable=SC2086
+  (cd "$DIR" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2 \
+    && touch "$CP_FILE")
 fi
 # One native (OpenMP/OpenBLAS) thread per Spark task, like dptrain's OPENBLAS_NUM_THREADS=1.
 export OMP_NUM_THREADS=1

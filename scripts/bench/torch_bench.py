@@ -2,7 +2,7 @@
 """PyTorch CPU baseline for docs/benchmarks.md: the same Fashion-MNIST models, data preparation and
 optimiser as dptrain's TrainBench, so samples/s and time to accuracy compare like for like.
 
-  torch_bench.py throughput --model mlp|cnn --threads 1|2 [--batch 128] [--steps 300] [--runs 3]
+  torch_bench.py throughput --model mlp|cnn --threads 1|2 [--batches 128,512] [--steps 300] [--runs 3]
   torch_bench.py tta --model mlp|cnn --threads 1 --target 0.88 [--max-epochs 10] [--runs 3]
   common: [--out results.jsonl] [--data /usr/share/datasets/fashion-mnist]
 
@@ -102,7 +102,7 @@ def emit(args, record):
             f.write(line + "\n")
 
 
-def throughput_run(args, xtr, ytr, steps):
+def throughput_run(args, xtr, ytr, batch, steps):
     torch.manual_seed(42)
     net = model(args.model)
     net.train()
@@ -111,21 +111,23 @@ def throughput_run(args, xtr, ytr, steps):
     perm = torch.randperm(n)
     times = []
     for k in range(steps):
-        idx = perm[(k * args.batch) % (n - args.batch):][:args.batch]
+        idx = perm[(k * batch) % (n - batch):][:batch]
         x, y = xtr[idx], ytr[idx]
         trainer.step(x, y)
         times.append(time.perf_counter())
     start = steps // 4
-    return args.batch * (steps - 1 - start) / (times[-1] - times[start])
+    return batch * (steps - 1 - start) / (times[-1] - times[start])
 
 
 def throughput(args, data):
     xtr, ytr, _, _ = data
-    throughput_run(args, xtr, ytr, max(args.steps // 4, 8))  # warm-up
-    for r in range(args.runs):
-        rate = throughput_run(args, xtr, ytr, args.steps)
-        emit(args, {"system": "pytorch", "model": args.model, "run": r, "threads": args.threads,
-                    "batch": args.batch, "steps": args.steps, "samples_per_s": rate})
+    for batch in (int(b) for b in args.batches.split(",")):
+        steps = max(16, args.steps * 128 // batch)  # same examples per run as TrainBench
+        throughput_run(args, xtr, ytr, batch, max(steps // 4, 8))  # warm-up
+        for r in range(args.runs):
+            rate = throughput_run(args, xtr, ytr, batch, steps)
+            emit(args, {"system": "pytorch", "model": args.model, "run": r, "threads": args.threads,
+                        "batch": batch, "steps": steps, "samples_per_s": rate})
 
 
 def accuracy(net, x, y):
@@ -170,7 +172,8 @@ def main():
     p.add_argument("mode", choices=["throughput", "tta"])
     p.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--batch", type=int, default=128, help="tta batch size")
+    p.add_argument("--batches", default="128", help="throughput: comma-separated batch sizes")
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--target", type=float, default=0.88)

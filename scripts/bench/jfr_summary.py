@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""Summarises `jfr print --stack-depth 30 --events jdk.ExecutionSample rec.jfr` output (stdin) as
-JSON: CPU samples per thread group, per top (self) frame, and inclusive samples of a few frames of
-interest (dptrain compute, BLAS, serialization, Spark scheduling).
+"""Summarises `jfr print --stack-depth 30 --events jdk.ExecutionSample,jdk.NativeMethodSample rec.jfr`
+output (stdin) as JSON: samples per thread group, per top (self) frame, and inclusive samples of a
+few activities (dptrain compute, BLAS, serialization, Spark scheduling). Java-frame samples alone
+miss time spent inside native BLAS, hence the native-method samples too (threads parked in native
+calls such as socket reads are also native samples; they show up under their thread).
 
-  jfr print --stack-depth 30 --events jdk.ExecutionSample x.jfr | jfr_summary.py > profile.json
+  jfr print --stack-depth 30 --events jdk.ExecutionSample,jdk.NativeMethodSample x.jfr | jfr_summary.py
 """
 import json
 import re
@@ -29,14 +31,14 @@ def thread_group(name):
 
 def main():
     text = sys.stdin.read()
-    events = text.split("jdk.ExecutionSample {")[1:]
+    events = re.split(r"jdk\.(?:ExecutionSample|NativeMethodSample) \{", text)[1:]
     threads, top, buckets = Counter(), Counter(), Counter()
     for ev in events:
         m = re.search(r'sampledThread = "([^"]*)"', ev)
         threads[thread_group(m.group(1)) if m else "?"] += 1
-        frames = re.findall(r"^\s+([\w$.<>/]+\(.*?\))\s+line:", ev, re.M)
+        frames = re.findall(r"^\s+([\w$.<>/]+)\(.*?\)\s+line:", ev, re.M)
         if frames:
-            top[re.sub(r"\(.*\)", "", frames[0])] += 1
+            top[frames[0]] += 1
         stack = "\n".join(frames)
         for bucket, pattern in BUCKETS.items():
             if re.search(pattern, stack):

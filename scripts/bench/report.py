@@ -366,8 +366,9 @@ def main():
         profiles[name] = prof
         n = max(prof["samples"], 1)
         md += ["", f"## Profile: {title}", "",
-               f"JFR (`settings=profile`), {prof['samples']} CPU samples of Java frames (time inside native BLAS "
-               "shows as the calling Java frame). Inclusive share per activity:", ""]
+               f"JFR (`settings=profile`) over the whole process (data loading and warm-up included): "
+               f"{prof['samples']} samples, Java execution plus native-method samples (so time inside OpenBLAS "
+               "counts). Inclusive share per activity:", ""]
         md += [f"- {k}: {v / n:.0%}" for k, v in prof["inclusive"]]
         md += ["", "By thread: " + ", ".join(f"{t} {c / n:.0%}" for t, c in prof["threads"]), "",
                "Top self frames: " + ", ".join(f"`{f}` {c / n:.0%}" for f, c in prof["top_frames"][:8])]

@@ -117,7 +117,7 @@ if ! skipped profile; then
   DPTRAIN_JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/engine.jfr,settings=profile" \
     "$BENCH/train-bench.sh" engine --model mlp --batches 128 --steps 2000 --runs 1 >>"$LOG" 2>&1
   for name in spark engine; do
-    jfr print --stack-depth 30 --events jdk.ExecutionSample "$OUT/$name.jfr" | $PY "$BENCH/jfr_summary.py" \
+    jfr print --stack-depth 30 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/$name.jfr" | $PY "$BENCH/jfr_summary.py" \
       >"$OUT/profile-$name.json"
   done
 fi

@@ -48,7 +48,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * pixels in [0,1] centred by the training mean.
  *
  * <pre>
- *   TrainBench engine --model mlp|cnn [--batch 128] [--steps 300] [--runs 3]
+ *   TrainBench engine --model mlp|cnn [--batches 128] [--steps 300] [--runs 3]
  *   TrainBench spark  [--master local[2]] [--cluster] [--batches 128,512,2048] [--runs 3] [--model mlp]
  *   TrainBench tta    --model mlp|cnn --target 0.88 [--max-epochs 10] [--runs 3]
  *   common: [--out results.jsonl] [--conf-dir conf] [--quick]
@@ -81,9 +81,9 @@ public final class TrainBench {
     Dataset[] data = fashion();
     System.out.println("BLAS: " + BlasInfo.describe() + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
     switch (mode) {
-      case "engine" -> engine(data, opt("model", "mlp"), intOpt("batch", 128), intOpt("steps", 300), intOpt("runs", 3));
+      case "engine" -> engine(data, opt("model", "mlp"), ints(opt("batches", "128")), intOpt("steps", 300), intOpt("runs", 3));
       case "spark" -> spark(data, opt("model", "mlp"), opt("master", "local[2]"), opts.containsKey("cluster"),
-          Arrays.stream(opt("batches", "128,512,2048").split(",")).mapToInt(Integer::parseInt).toArray(), intOpt("runs", 3));
+          ints(opt("batches", "128,512,2048")), intOpt("runs", 3));
       case "tta" -> timeToAccuracy(data, opt("model", "mlp"), Double.parseDouble(opt("target", "0.88")),
           intOpt("max-epochs", 10), intOpt("runs", 3));
       default -> throw new IllegalArgumentException("unknown mode '" + mode + "', expected engine, spark or tta");
@@ -92,6 +92,10 @@ public final class TrainBench {
 
   private static String opt(String key, String def) {
     return opts.getOrDefault(key, def);
+  }
+
+  private static int[] ints(String commaList) {
+    return Arrays.stream(commaList.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
   private static int intOpt(String key, int def) {
@@ -124,16 +128,20 @@ public final class TrainBench {
   }
 
   /**
-   * Single-process engine: a warm-up run, then {@code runs} fresh trainers of {@code steps} steps
-   * each; samples/s over the steps after the first quarter (JIT warm-up inside a run).
+   * Single-process engine: per batch size a warm-up run, then {@code runs} fresh trainers of
+   * {@code steps} steps (scaled to the same number of examples for larger batches); samples/s over
+   * the steps after the first quarter (JIT warm-up inside a run).
    */
-  static void engine(Dataset[] data, String model, int batch, int steps, int runs) throws IOException {
+  static void engine(Dataset[] data, String model, int[] batches, int steps, int runs) throws IOException {
     NetworkSpec net = model(model);
-    engineRate(net, data[0], batch, Math.max(steps / 4, 8));
-    for (int r = 0; r < runs; r++) {
-      double rate = engineRate(net, data[0], batch, steps);
-      emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", batch)
-          .add("steps", steps).add("samples_per_s", rate));
+    for (int batch : batches) {
+      int n = Math.max(16, steps * 128 / batch);
+      engineRate(net, data[0], batch, Math.max(n / 4, 8));
+      for (int r = 0; r < runs; r++) {
+        double rate = engineRate(net, data[0], batch, n);
+        emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", batch)
+            .add("steps", n).add("samples_per_s", rate));
+      }
     }
   }
 

@@ -3,6 +3,7 @@
 # installation needed): one master and N workers, each a separate JVM on 127.0.0.1.
 #
 #   scripts/cluster-local.sh start [WORKERS=2]   # prints the master URL, e.g. spark://127.0.0.1:7077
+#                                                # and makes $DPTRAIN_CLUSTER_DIR/spark-home/bin/spark-submit
 #   scripts/cluster-local.sh status
 #   scripts/cluster-local.sh stop
 #
@@ -62,8 +63,27 @@ start() {
   done
   unset IFS
   export SPARK_HOME="$CLUSTER_DIR/spark-home" SPARK_SCALA_VERSION=2.12
+  # The daemons log at INFO to their own files (the script waits for their start-up lines),
+  # whatever log4j2 configuration is on the classpath.
+  cat >"$CLUSTER_DIR/log4j2.properties" <<'LOG'
+rootLogger.level = info
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+LOG
   local opts
-  opts="$(DPTRAIN_HEAP=512m dptrain_jvm_opts)"
+  opts="$(DPTRAIN_HEAP=512m dptrain_jvm_opts) -Dlog4j2.configurationFile=$CLUSTER_DIR/log4j2.properties"
+  # A spark-submit for this SPARK_HOME, so scripts/submit.sh works without a Spark installation.
+  # It starts the driver JVM itself (no launcher), hence the JVM and log options here.
+  mkdir -p "$SPARK_HOME/bin"
+  cat >"$SPARK_HOME/bin/spark-submit" <<SUBMIT
+#!/usr/bin/env bash
+exec java $(dptrain_jvm_opts) -Dlog4j2.configurationFile=$DPTRAIN_ROOT/conf/log4j2.properties -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "\$@"
+SUBMIT
+  chmod +x "$SPARK_HOME/bin/spark-submit"
   # shellcheck disable=SC2086
   nohup java $opts -cp "$cp" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$PORT" --webui-port 0 >"$CLUSTER_DIR/logs/master.log" 2>&1 &
@@ -79,6 +99,7 @@ start() {
   for i in $(seq 1 "$workers"); do
     await "$CLUSTER_DIR/logs/worker-$i.log" "Successfully registered with master" "worker $i"
   done
+  echo "cluster-local: $workers worker(s) up; spark-submit for it: $SPARK_HOME/bin/spark-submit" >&2
   echo "$MASTER_URL"
 }
 

@@ -13,7 +13,8 @@ dptrain_jvm_opts() {
 --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
 --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
 --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
--Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
+-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
+-Dlog4j2.configurationFile=${DPTRAIN_LOG4J2:-$DPTRAIN_ROOT/conf/log4j2.properties}"
 }
 
 # Builds the modules when a source is newer than the last build, and writes the runtime classpath.

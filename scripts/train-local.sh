@@ -6,4 +6,4 @@ source "$(dirname "$0")/lib.sh"
 [[ $# -ge 1 ]] || { echo "usage: $0 CONFIG [--master URL]" >&2; exit 2; }
 dptrain_build
 # shellcheck disable=SC2046
-exec java $(dptrain_jvm_opts) -cp "$(dptrain_classpath)" dev.dptrain.driver.cli.Main train "$@"
+exec java $(dptrain_jvm_opts) -Dlog4j2.configurationFile="$DPTRAIN_ROOT/conf/log4j2.properties" -cp "$(dptrain_classpath)" dev.dptrain.driver.cli.Main train "$@"

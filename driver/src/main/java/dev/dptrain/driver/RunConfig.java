@@ -20,11 +20,12 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
 
   public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, Map<String, String> conf) {}
 
-  public record Output(String dir, long checkpointEvery, int logEvery) {}
+  /** @param progress console progress: {@code auto}, {@code bar}, {@code lines} or {@code off} */
+  public record Output(String dir, long checkpointEvery, int logEvery, String progress) {}
 
   public static RunConfig parse(Conf root, String source) {
     NetworkSpec net = NetworkConfigParser.parse(root.object("model"));
-    TrainSpec train = TrainConfigParser.parse(root.object("train"));
+    TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
     Conf d = root.object("data");
     String format = d.oneOf("format", "idx", "idx");
     Data data = new Data(format, d.string("train-images"), d.string("train-labels"),
@@ -45,7 +46,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     s.finish();
     Conf o = root.object("output");
     Output output = new Output(o.string("dir", "runs/latest"), o.integer("checkpoint-every", 0, 0, Long.MAX_VALUE),
-        (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE));
+        (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE), o.oneOf("progress", "auto", "auto", "bar", "lines", "off"));
     o.finish();
     root.finish();
     return new RunConfig(net, train, data, spark, output, source);

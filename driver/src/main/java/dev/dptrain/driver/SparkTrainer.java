@@ -4,6 +4,7 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
@@ -70,6 +71,12 @@ public final class SparkTrainer {
 
   /** Progress callbacks, all on the driver. */
   public interface Listener {
+    /**
+     * Before each step, with the LIVE state: the step updates it in place, so by the following
+     * {@link #onStep} it holds the result (copy {@code state.params} here to compare).
+     */
+    default void beforeStep(TrainingState state) {}
+
     /** After each step; {@code wallNanos} is the whole step, {@code computeNanos} the slowest task's compute. */
     default void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {}
 
@@ -78,6 +85,33 @@ public final class SparkTrainer {
     /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
     default boolean stopRequested(TrainingState state) {
       return false;
+    }
+
+    /** Calls each listener in turn; stops when any asks to. */
+    static Listener all(Listener... listeners) {
+      return new Listener() {
+        @Override
+        public void beforeStep(TrainingState state) {
+          for (Listener l : listeners) l.beforeStep(state);
+        }
+
+        @Override
+        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
+          for (Listener l : listeners) l.onStep(info, wallNanos, computeNanos);
+        }
+
+        @Override
+        public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
+          for (Listener l : listeners) l.onEpoch(epoch, train, validation);
+        }
+
+        @Override
+        public boolean stopRequested(TrainingState state) {
+          boolean stop = false;
+          for (Listener l : listeners) stop |= l.stopRequested(state);
+          return stop;
+        }
+      };
     }
   }
 
@@ -91,6 +125,7 @@ public final class SparkTrainer {
     this.sc = sc;
     this.netSpec = netSpec;
     this.network = Network.build(netSpec);
+    spec.augment().checkFits(netSpec.input());
     this.spec = spec;
     this.options = options;
   }
@@ -136,12 +171,14 @@ public final class SparkTrainer {
     int depth = options.treeDepth();
     long failAt = options.failFirstAttemptAtStep();
     long seed = spec.seed();
+    Augmentation augment = spec.augment();
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try {
       while (state.epoch < spec.epochs()) {
         Evaluation epochTrain = new Evaluation();
         epochTrain.hasAccuracy = network.loss().hasAccuracy();
         while (state.stepInEpoch < perEpoch) {
+          listener.beforeStep(state);
           long t0 = System.nanoTime();
           Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
               state.stepInEpoch, perEpoch);
@@ -150,7 +187,7 @@ public final class SparkTrainer {
             if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
               throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
             }
-            return Worker.get().gradient(specBc.value(), params.value(), part, at);
+            return Worker.get().gradient(specBc.value(), params.value(), part, at, augment);
           };
           GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(PartitionJob.run(sc, train, task, GradientSum.class))
               : train.map(task::apply).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);

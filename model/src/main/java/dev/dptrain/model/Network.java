@@ -49,7 +49,7 @@ public final class Network {
       layer.bind(p, s, i);
       p += layer.paramCount();
       s += layer.stateCount();
-      if (layer instanceof BatchStatsLayer b) stats.add(b);
+      collectStatsLayers(layer, stats);
       built.add(layer);
       shape = layer.outputShape();
       i++;
@@ -67,6 +67,12 @@ public final class Network {
     }
     this.statsTemplate = new double[off];
     for (int k = 0; k < statsLayers.length; k++) statsTemplate[statsOffsets[k]] = statsLayers[k].statsChannels();
+  }
+
+  /** Normalisation layers in parameter order, looking inside composite layers. */
+  private static void collectStatsLayers(Layer layer, List<BatchStatsLayer> into) {
+    if (layer instanceof BatchStatsLayer b) into.add(b);
+    for (Layer child : layer.children()) collectStatsLayers(child, into);
   }
 
   /** Builds the runtime network; shape or value errors name the layer. */
@@ -213,11 +219,15 @@ public final class Network {
   /** A table of layers, output shapes and parameter counts. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-4s %-32s %-14s %10s%n", "#", "layer", "output", "params"));
-    sb.append(String.format("%-4s %-32s %-14s %10s%n", "", "input", spec.input(), ""));
+    sb.append(String.format("%-4s %-46s %-14s %10s%n", "#", "layer", "output", "params"));
+    sb.append(String.format("%-4s %-46s %-14s %10s%n", "", "input", spec.input(), ""));
     for (int i = 0; i < layers.length; i++) {
       Layer l = layers[i];
-      sb.append(String.format("%-4d %-32s %-14s %,10d%n", i, l.describe(), l.outputShape(), l.paramCount()));
+      sb.append(String.format("%-4d %-46s %-14s %,10d%n", i, l.describe(), l.outputShape(), l.paramCount()));
+      for (Layer child : l.children()) {
+        sb.append(String.format("%-4s %-46s %-14s %,10d%n", "", "  " + child.describe(), child.outputShape(),
+            child.paramCount()));
+      }
     }
     sb.append(String.format("loss: %s; %,d trainable parameters, %,d state floats%n", loss.name(), paramCount, stateCount));
     return sb.toString();

@@ -4,6 +4,7 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.SliceGradient;
@@ -42,9 +43,11 @@ public final class Worker {
 
   /**
    * The partition's share of a step: gradient SUM, loss sum, count, correct predictions and
-   * batch statistics of its examples, plus the compute time of this task.
+   * batch statistics of its examples, plus the compute time of this task. The examples are
+   * augmented with {@code augment} (seeded by the batch seed) before the forward pass.
    */
-  public GradientSum gradient(NetworkSpec spec, float[] params, PackedPartition part, StepCoordinates at) {
+  public GradientSum gradient(NetworkSpec spec, float[] params, PackedPartition part, StepCoordinates at,
+                              Augmentation augment) {
     long t0 = System.nanoTime();
     Network net = network(spec);
     GradientSum sum = new GradientSum();
@@ -53,7 +56,7 @@ public final class Worker {
     int to = (int) BatchPlan.sliceFrom(n, at.stepsPerEpoch(), at.stepInEpoch() + 1);
     if (to > from) {
       slice.accumulate(net, params, null, part.data(), localOrder(at.seed(), at.epoch(), part),
-          from, to, BatchPlan.batchSeed(at.seed(), at.step(), part.index()), sum);
+          from, to, BatchPlan.batchSeed(at.seed(), at.step(), part.index()), augment, sum);
     }
     sum.computeNanos = System.nanoTime() - t0;
     return sum;

@@ -5,18 +5,22 @@ import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
-import dev.dptrain.model.Evaluation;
+import dev.dptrain.driver.metrics.MetricsLog;
+import dev.dptrain.driver.progress.ConsoleProgress;
+import dev.dptrain.driver.report.HtmlReport;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
-import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -76,12 +80,14 @@ public final class Main {
       Dataset test = d.testImages() == null ? null
           : HadoopData.readIdx(d.testImages(), d.testLabels(), sc.hadoopConfiguration());
       checkInput(rc, train);
-      Standardizer st = Standardizer.fit(train, d.standardize(), d.perChannel());
-      st.apply(train.features(), train.size(), train.shape());
-      if (test != null) st.apply(test.features(), test.size(), test.shape());
       int partitions = rc.spark().partitions();
       JavaRDD<PackedPartition> trainRdd = PackedData.fromDataset(sc, train, partitions);
       JavaRDD<PackedPartition> testRdd = test == null ? null : PackedData.fromDataset(sc, test, partitions);
+      // Fitted on the training data in one distributed pass, applied on the executors.
+      Standardizer st = PackedData.fitStandardizer(sc, trainRdd, d.standardize(), d.perChannel());
+      trainRdd = PackedData.standardize(trainRdd, st);
+      if (testRdd != null) testRdd = PackedData.standardize(testRdd, st);
+      out.println("dptrain: input " + describe(st));
       long perEpoch = new BatchPlan(BatchPlan.evenSplit(train.size(), partitions), rc.train().batchSize(),
           rc.train().seed()).stepsPerEpoch();
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
@@ -90,39 +96,41 @@ public final class Main {
           rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
           rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1);
       SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
-      int logEvery = rc.output().logEvery();
-      long start = System.nanoTime();
-      TrainingState state = trainer.fit(trainRdd, testRdd, new SparkTrainer.Listener() {
-        long windowStart = System.nanoTime();
-        long windowExamples;
-        double windowLoss;
-
-        @Override
-        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
-          windowExamples += info.examples();
-          windowLoss += info.loss() * info.examples();
-          if ((info.step() + 1) % logEvery == 0) {
-            long now = System.nanoTime();
-            out.printf(Locale.ROOT, "step %6d  epoch %d  %4.0f%%  loss %.4f  lr %.4g  |g| %.3f  %,.0f samples/s%n",
-                info.step() + 1, info.step() / perEpoch + 1, 100.0 * (info.step() % perEpoch + 1) / perEpoch,
-                windowLoss / windowExamples, info.lr(), info.gradNorm(), windowExamples / ((now - windowStart) / 1e9));
-            windowStart = now;
-            windowExamples = 0;
-            windowLoss = 0;
-          }
-        }
-
-        @Override
-        public void onEpoch(int epoch, Evaluation tr, Evaluation val) {
-          out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f%s  (%.1f s)%n", epoch + 1, rc.train().epochs(),
-              tr.meanLoss(), tr.accuracy(),
-              val == null ? "" : String.format(Locale.ROOT, " | validation loss %.4f acc %.4f", val.meanLoss(), val.accuracy()),
-              (System.nanoTime() - start) / 1e9);
-        }
-      });
+      ConsoleProgress progress = new ConsoleProgress(out,
+          ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
+          rc.train().epochs(), System::nanoTime);
+      TrainingState state;
+      try (MetricsLog metrics = new MetricsLog(MetricsLog.open(rc.output().dir(), sc.hadoopConfiguration()),
+          trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
+          rc.output().logEvery(), System::nanoTime)) {
+        state = trainer.fit(trainRdd, testRdd, SparkTrainer.Listener.all(progress, metrics));
+      } finally {
+        writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
+      }
       if (testRdd != null) out.println("dptrain: final test " + trainer.evaluate(testRdd, state));
       return state;
     }
+  }
+
+  private static String describe(Standardizer st) {
+    if (st.mode() == Standardizer.Mode.NONE) return "used as is (standardize = none)";
+    return String.format(Locale.ROOT, "%s %s: mean %s, std %s", st.mode().name().toLowerCase(Locale.ROOT),
+        st.perChannel() ? "per channel" : "globally", java.util.Arrays.toString(st.mean()),
+        java.util.Arrays.toString(st.std()));
+  }
+
+  private static void writeReport(RunConfig rc, JavaSparkContext sc, PrintStream out) {
+    try {
+      out.println("dptrain: report " + HtmlReport.write(rc.output().dir(), sc.hadoopConfiguration()));
+    } catch (IOException | IllegalArgumentException e) {
+      out.println("dptrain: no report.html: " + e.getMessage());
+    }
+  }
+
+  /** The config file's text for the run record; empty when the config did not come from a file. */
+  private static String configText(RunConfig rc) throws IOException {
+    Path file = Path.of(rc.source());
+    return Files.isRegularFile(file) ? Files.readString(file) : "";
   }
 
   private static void checkInput(RunConfig rc, Dataset train) {

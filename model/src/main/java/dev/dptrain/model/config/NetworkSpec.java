@@ -21,6 +21,8 @@ import java.util.List;
 public record NetworkSpec(Shape input, List<LayerSpec> layers, String loss) implements Serializable {
   public static final double BN_EPS = 1e-5;
   public static final double BN_MOMENTUM = 0.1;
+  /** ε of LayerNorm, InstanceNorm and GroupNorm (PyTorch's default). */
+  public static final double NORM_EPS = 1e-5;
 
   public NetworkSpec {
     layers = List.copyOf(layers);
@@ -70,6 +72,65 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers, String loss) impl
 
     public Builder softmax() {
       return add(new LayerSpec.SoftmaxSpec());
+    }
+
+    /** Dense layer with weight normalisation (W = g v / ‖v‖ per unit), with bias. */
+    public Builder weightNormDense(int units) {
+      return add(new LayerSpec.WeightNormDenseSpec(units, true, init));
+    }
+
+    public Builder layerNorm() {
+      return add(new LayerSpec.LayerNormSpec(NORM_EPS));
+    }
+
+    public Builder instanceNorm(boolean affine) {
+      return add(new LayerSpec.InstanceNormSpec(affine, NORM_EPS));
+    }
+
+    public Builder groupNorm(int groups) {
+      return add(new LayerSpec.GroupNormSpec(groups, NORM_EPS));
+    }
+
+    public Builder prelu(dev.dptrain.model.layers.PReLU.Mode mode) {
+      return add(new LayerSpec.PReLUSpec(mode));
+    }
+
+    /** Maxout over {@code pieces} linear pieces per unit, weights from the current init. */
+    /** Square-kernel convolution with bias and the current initialiser. */
+    public Builder conv2d(int filters, int kernel, int stride, int padding) {
+      return add(new LayerSpec.Conv2DSpec(filters, kernel, kernel, stride, padding, true, init));
+    }
+
+    /** Max pooling with stride = kernel, no padding. */
+    public Builder maxPool(int kernel) {
+      return add(new LayerSpec.MaxPoolSpec(kernel, kernel, 0));
+    }
+
+    /** Average pooling with stride = kernel, no padding. */
+    public Builder avgPool(int kernel) {
+      return add(new LayerSpec.AvgPoolSpec(kernel, kernel, 0));
+    }
+
+    public Builder globalAvgPool() {
+      return add(new LayerSpec.GlobalAvgPoolSpec());
+    }
+
+    /** Stochastic pooling with stride = kernel. */
+    public Builder stochasticPool(int kernel) {
+      return add(new LayerSpec.StochasticPoolSpec(kernel, kernel));
+    }
+
+    /** A residual block over {@code branch}, with a 1x1 projection + BN when the shape changes. */
+    public Builder residual(LayerSpec... branch) {
+      return add(new LayerSpec.ResidualSpec(List.of(branch), true));
+    }
+
+    public Builder flatten() {
+      return add(new LayerSpec.FlattenSpec());
+    }
+
+    public Builder maxout(int units, int pieces) {
+      return add(new LayerSpec.MaxoutSpec(units, pieces, init));
     }
 
     public Builder add(LayerSpec layer) {

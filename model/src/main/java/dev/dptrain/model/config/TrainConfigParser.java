@@ -1,5 +1,7 @@
 package dev.dptrain.model.config;
 
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.optim.Adam;
 import dev.dptrain.model.optim.LrSchedule;
 import dev.dptrain.model.optim.Optimizer;
@@ -10,7 +12,13 @@ import dev.dptrain.model.train.TrainSpec;
 public final class TrainConfigParser {
   private TrainConfigParser() {}
 
+  /** Reads the block without knowing the input shape (augmentation is checked when training starts). */
   public static TrainSpec parse(Conf t) {
+    return parse(t, null);
+  }
+
+  /** Reads the block and checks {@code augment} against the network's input shape (when not null). */
+  public static TrainSpec parse(Conf t, Shape input) {
     int epochs = (int) t.integer("epochs", 10, 1, 1_000_000);
     int batch = (int) t.integer("batch-size", 128, 1, 1 << 24);
     long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -42,7 +50,24 @@ public final class TrainConfigParser {
     };
     schedule = schedule.withWarmup(s.integer("warmup-steps", 0, 0, Long.MAX_VALUE));
     s.finish();
+    Augmentation augment = augmentation(t.object("augment"), input);
     t.finish();
-    return new TrainSpec(opt, schedule, wd, l1, clip, batch, epochs, seed);
+    return new TrainSpec(opt, schedule, wd, l1, clip, batch, epochs, seed, augment);
+  }
+
+  private static Augmentation augmentation(Conf a, Shape input) {
+    Augmentation augment = new Augmentation(a.bool("flip", false), (int) a.integer("crop-padding", 0, 0, 1024));
+    a.finish();
+    if (input != null && augment.enabled()) {
+      String key = augment.cropPadding() > 0 ? "crop-padding" : "flip";
+      if (input.isVector()) {
+        throw a.error(key, "image input (model.input = [c, h, w]) for augmentation", "the vector input " + input);
+      }
+      if (augment.cropPadding() >= Math.min(input.height(), input.width())) {
+        throw a.error("crop-padding", "an integer below the input's height and width",
+            augment.cropPadding() + " for input " + input);
+      }
+    }
+    return augment;
   }
 }

@@ -44,6 +44,14 @@ public interface Layer {
    */
   float[] backward(Pass pass, float[] gradOutput, int batch, boolean needInputGrad);
 
+  /**
+   * Layers nested inside this one (a residual block's branches), in parameter order; the network
+   * looks through them for normalisation layers whose statistics it pools. Empty for plain layers.
+   */
+  default java.util.List<Layer> children() {
+    return java.util.List.of();
+  }
+
   /** Short description for model summaries, e.g. {@code dense(256, he_normal)}. */
   String describe();
 }

@@ -34,6 +34,7 @@ public final class LocalTrainer {
 
   public LocalTrainer(NetworkSpec net, TrainSpec spec, int ghostPartitions) {
     if (ghostPartitions <= 0) throw new IllegalArgumentException("ghost partitions must be positive");
+    spec.augment().checkFits(net.input());
     this.network = Network.build(net);
     this.spec = spec;
     this.ghostPartitions = ghostPartitions;
@@ -65,7 +66,7 @@ public final class LocalTrainer {
         for (int p = 0; p < ghostPartitions; p++) {
           slice.accumulate(network, state.params, state.normState, blocks[p], orders[p],
               (int) plan.sliceFrom(p, k), (int) plan.sliceFrom(p, k + 1),
-              BatchPlan.batchSeed(spec.seed(), state.step, p), sum);
+              BatchPlan.batchSeed(spec.seed(), state.step, p), spec.augment(), sum);
         }
         epochTrain.lossSum += sum.lossSum;
         epochTrain.count += sum.count;

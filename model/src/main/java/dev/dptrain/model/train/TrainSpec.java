@@ -1,5 +1,6 @@
 package dev.dptrain.model.train;
 
+import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.optim.LrSchedule;
 import dev.dptrain.model.optim.Optimizer;
 import dev.dptrain.model.optim.Sgd;
@@ -14,9 +15,11 @@ import java.io.Serializable;
  * @param l1 L1 coefficient: adds l1·sign(w) to the gradient
  * @param clipNorm clip the whole gradient to this global L2 norm; 0 disables clipping
  * @param batchSize global mini-batch size (examples per step across all partitions)
+ * @param augment random augmentation of every training batch ({@link Augmentation#NONE} for none)
  */
 public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightDecay, double l1,
-                        double clipNorm, int batchSize, int epochs, long seed)
+                        double clipNorm, int batchSize, int epochs, long seed,
+                        Augmentation augment)
     implements Serializable {
   public TrainSpec {
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight-decay must be >= 0, got " + weightDecay);
@@ -24,34 +27,39 @@ public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightD
     if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip-norm must be >= 0 (0 = off), got " + clipNorm);
     if (batchSize <= 0) throw new IllegalArgumentException("batch-size must be positive, got " + batchSize);
     if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+    if (augment == null) augment = Augmentation.NONE;
   }
 
   /** SGD with momentum 0.9, constant lr, batch 128, 1 epoch; change with the with* methods. */
   public static TrainSpec defaults(double lr) {
-    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42);
+    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42, Augmentation.NONE);
   }
 
   public TrainSpec withOptimizer(Optimizer o) {
-    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 
   public TrainSpec withSchedule(LrSchedule s) {
-    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 
   public TrainSpec withRegularisation(double weightDecay, double l1, double clipNorm) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 
   public TrainSpec withBatch(int batchSize) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 
   public TrainSpec withEpochs(int epochs) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+  }
+
+  public TrainSpec withAugmentation(Augmentation augment) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 
   public TrainSpec withSeed(long seed) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
   }
 }

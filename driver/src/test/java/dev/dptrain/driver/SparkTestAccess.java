@@ -1,0 +1,10 @@
+package dev.dptrain.driver;
+
+/** Lets tests outside this package release the shared Spark context before making their own. */
+public final class SparkTestAccess {
+  private SparkTestAccess() {}
+
+  public static void stopSharedContext() {
+    SparkTestSupport.stop();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.dptrain.driver.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.train.Stepper.StepInfo;
+import dev.dptrain.model.train.TrainingState;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsLogTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // dense 3->2 (8 params), relu, dense 2->2 (6 params)
+  private final Network net = Network.build(NetworkSpec.builder(Shape.vector(3)).dense(2).relu().dense(2).build());
+  private long now = 5_000_000_000L;
+
+  private static List<JsonNode> lines(String text) throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String l : text.split("\n")) nodes.add(JSON.readTree(l));
+    return nodes;
+  }
+
+  /** One step: the "optimiser" adds delta to every parameter of the live state. */
+  private void step(MetricsLog log, TrainingState state, float delta, double loss) {
+    log.beforeStep(state);
+    for (int i = 0; i < state.params.length; i++) state.params[i] += delta;
+    now += 250_000_000L;
+    log.onStep(new StepInfo(state.step, 0.05, loss, 0.75, 1.5, 32), 250_000_000L, 100_000_000L);
+    state.step++;
+    state.stepInEpoch++;
+  }
+
+  @Test
+  void writesStartStepAndEpochRecordsWithUpdateRatiosEveryNSteps() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MetricsLog log = new MetricsLog(bytes, net, new MetricsLog.RunInfo("model { }\n\"quoted\"", 3, 2, 32), 2, () -> now);
+    float[] init = new float[net.paramCount()];
+    for (int i = 0; i < init.length; i++) init[i] = i < 8 ? 1f : 2f;
+    TrainingState state = new TrainingState(init.clone(), new float[0], new float[0], 1);
+    step(log, state, 0.01f, 0.9);
+    step(log, state, 0.02f, 0.8);
+    step(log, state, 0.03f, 0.7);
+    Evaluation tr = new Evaluation();
+    tr.lossSum = 80;
+    tr.count = 100;
+    tr.correct = 70;
+    log.onEpoch(0, tr, null);
+    List<JsonNode> nodes = lines(bytes.toString(StandardCharsets.UTF_8));
+    assertEquals(5, nodes.size());
+
+    JsonNode start = nodes.get(0);
+    assertEquals("start", start.get("type").asText());
+    assertEquals(0, start.get("step").asLong());
+    assertEquals(3, start.get("steps_per_epoch").asLong());
+    assertEquals("model { }\n\"quoted\"", start.get("config").asText());
+    assertEquals(net.summary(), start.get("summary").asText());
+    assertEquals(2, start.get("layers").size());
+    assertEquals(2, start.get("layers").get(1).get("index").asInt());
+    assertEquals(6, start.get("layers").get(1).get("params").asInt());
+
+    JsonNode s1 = nodes.get(1);
+    assertEquals("step", s1.get("type").asText());
+    assertEquals(1, s1.get("step").asLong());
+    assertEquals(1, s1.get("epoch").asLong());
+    assertEquals(0.9, s1.get("loss").asDouble(), 1e-9);
+    assertEquals(0.05, s1.get("lr").asDouble(), 1e-9);
+    assertEquals(1.5, s1.get("grad_norm").asDouble(), 1e-9);
+    assertEquals(128, s1.get("samples_per_s").asDouble(), 1e-6);
+    assertEquals(250, s1.get("wall_ms").asDouble(), 1e-9);
+    assertEquals(100, s1.get("compute_ms").asDouble(), 1e-9);
+    assertFalse(s1.has("update_ratio"), "ratios only every 2 steps");
+
+    // step 2 moved every parameter by 0.02: ratio = 0.02 / |w| per element, w = 1.01 and 2.01
+    JsonNode ratio = nodes.get(2).get("update_ratio");
+    assertEquals(0.02 / 1.01, ratio.get(0).asDouble(), 1e-5);
+    assertEquals(0.02 / 2.01, ratio.get(1).asDouble(), 1e-5);
+    assertFalse(nodes.get(3).has("update_ratio"));
+
+    JsonNode epoch = nodes.get(4);
+    assertEquals("epoch", epoch.get("type").asText());
+    assertEquals(1, epoch.get("epoch").asInt());
+    assertEquals(3, epoch.get("step").asInt());
+    assertEquals(0.8, epoch.get("train_loss").asDouble(), 1e-9);
+    assertEquals(0.7, epoch.get("train_accuracy").asDouble(), 1e-9);
+    assertTrue(epoch.get("validation_loss").isNull(), "no validation: null, not NaN");
+    assertEquals(0.75, epoch.get("time_s").asDouble(), 1e-9);
+  }
+
+  @Test
+  void updateRatiosUseEachLayersOwnSlice() {
+    UpdateRatios r = new UpdateRatios(net);
+    assertEquals(List.of("0:" + net.layers().get(0).describe(), "2:" + net.layers().get(2).describe()), r.names());
+    float[] before = new float[14];
+    float[] after = new float[14];
+    before[0] = 3;
+    before[1] = 4; // |w| of layer 0 = 5
+    after[0] = 3;
+    after[1] = 4.5f; // |dw| = 0.5
+    before[8] = 2;
+    after[8] = 2; // layer 1 unchanged
+    double[] ratios = r.compute(before, after);
+    assertEquals(0.1, ratios[0], 1e-7);
+    assertEquals(0.0, ratios[1], 0);
+  }
+
+  @Test
+  void appendsToAnExistingFileOnTheLocalFileSystemAndFlushesEachLine(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    try (OutputStream first = MetricsLog.open(dir.toString(), conf)) {
+      MetricsLog log = new MetricsLog(first, net, new MetricsLog.RunInfo("", 3, 1, 32), 1, () -> now);
+      TrainingState state = new TrainingState(net.initParams(1), new float[0], new float[0], 1);
+      step(log, state, 0.01f, 0.5);
+      // flushed before close: a crash now would keep both lines
+      assertEquals(2, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    }
+    try (OutputStream second = MetricsLog.open(dir.toString(), conf)) {
+      second.write("{\"type\":\"x\"}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    List<String> all = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    assertEquals(3, all.size());
+    assertEquals("{\"type\":\"x\"}", all.get(2));
+    assertFalse(Files.exists(dir.resolve(".metrics.jsonl.crc")), "no checksum side file");
+  }
+}

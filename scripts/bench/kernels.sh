@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMH kernel benchmarks (bench/kernels): sgemm through the BLAS in use, and training forward+backward
-# of every layer of every conf/fashion-*.conf model at batch 128.
+# of every layer of conf/fashion-mlp.conf and conf/fashion-cnn.conf at batch 128.
 #   scripts/bench/kernels.sh [--quick] [RESULT_JSON] [JMH options, e.g. a benchmark regexp]
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -16,8 +16,9 @@ if [[ ! -f "$CP_FILE" ]] || [[ "$DPTRAIN_ROOT/bench/kernels/pom.xml" -nt "$CP_FI
   (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} dependency:build-classpath -pl bench/kernels \
     -Dmdep.outputFile="$CP_FILE" >&2)
 fi
-# Every layer of every model config, as "model:index" (layers are the '{ type = ... }' entries).
-LAYERS=$(for conf in "$DPTRAIN_ROOT"/conf/fashion-*.conf; do
+# Every layer of the two reference models, as "model:index" (layers are the '{ type = ... }' entries).
+LAYERS=$(for conf in "$DPTRAIN_ROOT"/conf/fashion-{mlp,cnn}.conf; do
+  [[ -f "$conf" ]] || continue
   model=$(basename "$conf" .conf); model=${model#fashion-}
   n=$(grep -cE '^\s*\{\s*type\s*=' "$conf" || true)
   for ((i = 0; i < n; i++)); do printf '%s:%d,' "$model" "$i"; done

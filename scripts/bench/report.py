@@ -228,7 +228,8 @@ def main():
     a = ap.parse_args()
     res = Results(load(os.path.join(a.dir, "results.jsonl")))
     m_start = json.load(open(os.path.join(a.dir, "machine-start.json")))
-    m_end = json.load(open(os.path.join(a.dir, "machine-end.json")))
+    end_path = os.path.join(a.dir, "machine-end.json")  # absent when the suite was cut short
+    m_end = json.load(open(end_path)) if os.path.exists(end_path) else m_start
     models_measured = {r["model"] for r in res.pick(system="dptrain-engine")}
     dl4j_failures = {}
     for b in (128, 512):
@@ -328,7 +329,7 @@ def main():
            "the target; batch 128, constant lr, seeds 42, 43, 44.", ""] + tta_lines
     md += ["", "## Kernels (JMH)", "",
            "`scripts/bench/kernels.sh`: sgemm through `Gemm` (shapes m×k×n at batch 128) and one training "
-           "forward+backward of each layer of each conf/fashion-*.conf model (layer = model:index), one thread.", ""] + kern_lines
+           "forward+backward of each layer of the MLP and CNN (layer = model:index into the conf's layer list), one thread.", ""] + kern_lines
     if model:
         bw = model["bw_bytes_per_s"]
         md += ["", "## Scaling model", "",

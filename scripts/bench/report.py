@@ -359,7 +359,8 @@ def main():
         model["projection"] = proj
     profiles = {}
     for name, title in (("spark", "Spark local[2], MLP, global batch 512"),
-                        ("engine", "engine, MLP, 1 thread, batch 128")):
+                        ("engine", "engine, MLP, 1 thread, batch 128"),
+                        ("engine-cnn", "engine, CNN, 2 BLAS threads, batch 128")):
         path = os.path.join(a.dir, f"profile-{name}.json")
         if not os.path.exists(path):
             continue

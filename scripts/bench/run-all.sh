@@ -104,12 +104,17 @@ fi
 
 if ! skipped profile; then
   # Where the time goes in the two setups the targets are about (JFR CPU samples).
-  stage "profile: spark local[2] at batch 512, engine at batch 128 (JFR)"
+  stage "profile: spark local[2] MLP at batch 512, engine MLP (1 thread) and CNN (2 threads) at 128 (JFR)"
   DPTRAIN_JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/spark.jfr,settings=profile" \
     "$BENCH/train-bench.sh" spark --master 'local[2]' --batches 512 --runs 1 >>"$LOG" 2>&1
   DPTRAIN_JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/engine.jfr,settings=profile" \
     "$BENCH/train-bench.sh" engine --model mlp --batches 128 --steps 2000 --runs 1 >>"$LOG" 2>&1
-  for name in spark engine; do
+  if [[ " ${MODELS[*]} " == *" cnn "* ]]; then
+    DPTRAIN_JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/engine-cnn.jfr,settings=profile" OPENBLAS_NUM_THREADS=2 \
+      "$BENCH/train-bench.sh" engine --model cnn --batches 128 --steps 60 --runs 1 >>"$LOG" 2>&1
+  fi
+  for name in spark engine engine-cnn; do
+    [[ -f "$OUT/$name.jfr" ]] || continue
     jfr print --stack-depth 30 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/$name.jfr" | $PY "$BENCH/jfr_summary.py" \
       >"$OUT/profile-$name.json"
   done

@@ -374,6 +374,11 @@ def main():
         md += [f"- {k}: {v / n:.0%}" for k, v in prof["inclusive"]]
         md += ["", "By thread: " + ", ".join(f"{t} {c / n:.0%}" for t, c in prof["threads"]), "",
                "Top self frames: " + ", ".join(f"`{f}` {c / n:.0%}" for f, c in prof["top_frames"][:8])]
+    # Hand-written reading of a run (what the profiles mean for the missed targets) lives beside the
+    # generated file so a new run does not erase it; it names the run it was written for.
+    notes = os.path.join(os.path.dirname(a.md), "benchmarks-notes.md")
+    if os.path.exists(notes):
+        md += ["", open(notes).read().rstrip()]
     md.append("")
     os.makedirs(os.path.dirname(a.md), exist_ok=True)
     with open(a.md, "w") as f:

@@ -18,16 +18,18 @@ dptrain_jvm_opts() {
 }
 
 # Builds the modules when a source is newer than the last build, and writes the runtime classpath.
+# DPTRAIN_MVN_ARGS is passed to every mvn call (e.g. "-o -Dmaven.repo.local=/path/to/repo").
 dptrain_build() {
   local stamp="$DPTRAIN_ROOT/driver/target/classpath.txt"
   if [[ ! -f "$stamp" ]] || [[ -n "$(find "$DPTRAIN_ROOT" -path '*/src/main/*' -newer "$stamp" -print -quit)" ]] \
       || [[ "$DPTRAIN_ROOT/pom.xml" -nt "$stamp" ]]; then
     echo "dptrain: building (mvn package -DskipTests) ..." >&2
     # One reactor build, nothing installed into ~/.m2; the last module (driver) writes the
-    # classpath file. DPTRAIN_MVN_OPTS passes extra options, e.g. "-o -Dmaven.repo.local=DIR".
+    # classpath file. DPTRAIN_MVN_ARGS passes extra options, e.g. "-o -Dmaven.repo.local=DIR".
+    # The plugin leaves an unchanged file untouched, which would rebuild every time: touch it.
     # shellcheck disable=SC2086
-    (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_OPTS:-} -DskipTests -pl driver -am package \
-      dependency:build-classpath -Dmdep.outputFile="$stamp" >&2)
+    (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl driver -am package \
+      dependency:build-classpath -Dmdep.outputFile="$stamp" >&2 && touch "$stamp")
   fi
 }
 

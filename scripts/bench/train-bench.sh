@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Throughput of the Fashion-MNIST MLP: single-process engine (1 BLAS thread) and Spark at global
-# batch 128/512/2048 with per-step overhead against an empty job of the same size.
-#   scripts/bench/train-bench.sh [engine|spark|all] [master, default local[2]]
+# dptrain's own benchmarks (engine throughput, Spark throughput and step overhead, time to accuracy);
+# see driver/src/main/java/dev/dptrain/driver/bench/TrainBench.java for the modes and options.
+#   scripts/bench/train-bench.sh engine --model mlp --runs 3 --out results.jsonl
+#   scripts/bench/train-bench.sh spark --master 'local[2]' --batches 128,512,2048
+# OPENBLAS_NUM_THREADS sets the engine's BLAS threads (default 1).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 dptrain_build
+cd "$DPTRAIN_ROOT"
 # shellcheck disable=SC2046
-exec java $(dptrain_jvm_opts) -cp "$(dptrain_classpath)" dev.dptrain.driver.bench.TrainBench "$@"
+exec java $(dptrain_jvm_opts) ${DPTRAIN_JAVA_OPTS:-} -cp "$(dptrain_classpath)" dev.dptrain.driver.bench.TrainBench "$@"

@@ -4,7 +4,9 @@ import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.model.Evaluation;
-import dev.dptrain.model.Shape;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.IdxReader;
@@ -15,26 +17,95 @@ import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainSpec;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * End-to-end throughput harness (not a test): the Fashion-MNIST MLP on the single-process engine,
- * then on Spark at several global batch sizes, each step's Spark overhead printed beside the cost
- * of an empty broadcast + treeAggregate job of the same size measured in the same run.
+ * End-to-end benchmark harness (not a test). Every measured run is printed, and appended to
+ * {@code --out}, as one JSON object per line; scripts/bench/report.py turns those into
+ * docs/benchmarks.md. The training setup is the one the PyTorch baseline (scripts/bench/torch_bench.py)
+ * copies: SGD momentum 0.9, lr 0.05 constant, weight decay 5e-4, global-norm clip 5, He init,
+ * pixels in [0,1] centred by the training mean.
  *
- * <pre>  scripts/bench/train-bench.sh [engine|spark|all] [master]  </pre>
+ * <pre>
+ *   TrainBench engine --model mlp|cnn [--batches 128] [--steps 300] [--runs 3]
+ *   TrainBench spark  [--master local[2]] [--cluster] [--batches 128,512,2048] [--runs 3] [--model mlp]
+ *   TrainBench tta    --model mlp|cnn --target 0.88 [--max-epochs 10] [--runs 3]
+ *   common: [--out results.jsonl] [--conf-dir conf] [--quick]
+ * </pre>
+ *
+ * <p>{@code engine} is the single-process engine with as many BLAS threads as OPENBLAS_NUM_THREADS;
+ * {@code spark} measures samples/s, the step's wall and compute time, the floor job (broadcast a
+ * float[n], every task returns a float[n]) and the bytes tasks return per step; {@code --cluster}
+ * adds the executor settings a standalone master needs (class path, module options, cores.max);
+ * {@code tta} is training wall seconds (test evaluation excluded) until the test accuracy at the end
+ * of an epoch reaches the target.
  */
 public final class TrainBench {
   private TrainBench() {}
 
-  static NetworkSpec mlp() {
-    return NetworkSpec.builder(Shape.image(1, 28, 28)).dense(256).batchNorm().relu()
-        .dense(256).batchNorm().relu().dense(10).build();
+  private static Path out;
+  private static Map<String, String> opts;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) throw new IllegalArgumentException("usage: TrainBench engine|spark|tta [--key value ...]");
+    String mode = args[0];
+    opts = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --key, got '" + args[i] + "'");
+      String key = args[i].substring(2);
+      boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+      opts.put(key, flag ? "true" : args[++i]);
+    }
+    out = opts.containsKey("out") ? Path.of(opts.get("out")) : null;
+    Dataset[] data = fashion();
+    System.out.println("BLAS: " + BlasInfo.describe() + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
+    switch (mode) {
+      case "engine" -> engine(data, opt("model", "mlp"), ints(opt("batches", "128")), intOpt("steps", 300), intOpt("runs", 3));
+      case "spark" -> spark(data, opt("model", "mlp"), opt("master", "local[2]"), opts.containsKey("cluster"),
+          ints(opt("batches", "128,512,2048")), intOpt("runs", 3));
+      case "tta" -> timeToAccuracy(data, opt("model", "mlp"), Double.parseDouble(opt("target", "0.88")),
+          intOpt("max-epochs", 10), intOpt("runs", 3));
+      default -> throw new IllegalArgumentException("unknown mode '" + mode + "', expected engine, spark or tta");
+    }
+  }
+
+  private static String opt(String key, String def) {
+    return opts.getOrDefault(key, def);
+  }
+
+  private static int[] ints(String commaList) {
+    return Arrays.stream(commaList.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static int intOpt(String key, int def) {
+    return Integer.parseInt(opt(key, String.valueOf(def)));
+  }
+
+  /** The model block of conf/fashion-{model}.conf; the bench's own TrainSpec replaces the train block. */
+  static NetworkSpec model(String name) {
+    File file = Path.of(opt("conf-dir", "conf"), "fashion-" + name + ".conf").toFile();
+    return NetworkConfigParser.parse(Conf.parseFile(file).object("model"));
   }
 
   static TrainSpec spec(int batch, int epochs) {
@@ -51,97 +122,147 @@ public final class TrainBench {
     return new Dataset[] {train, test};
   }
 
-  public static void main(String[] args) throws Exception {
-    String what = args.length > 0 ? args[0] : "all";
-    String master = args.length > 1 ? args[1] : "local[2]";
-    Dataset[] data = fashion();
-    System.out.println("BLAS: " + BlasInfo.describe() + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
-    if (what.equals("engine") || what.equals("all")) engine(data);
-    if (what.equals("spark") || what.equals("all")) spark(data, master);
+  static int blasThreads() {
+    String t = System.getenv("OPENBLAS_NUM_THREADS");
+    return t == null ? 1 : Integer.parseInt(t.trim());
   }
 
-  /** Single-process engine, batch 128, 3 epochs: samples/s per epoch and test accuracy. */
-  static void engine(Dataset[] data) {
-    LocalTrainer t = new LocalTrainer(mlp(), spec(128, 3));
-    long[] last = {System.nanoTime()};
-    t.fit(data[0], data[1], new LocalTrainer.Listener() {
-      @Override
-      public void onEpoch(int epoch, Evaluation train, Evaluation val) {
-        long now = System.nanoTime();
-        double secs = (now - last[0]) / 1e9;
-        System.out.printf(Locale.ROOT, "engine  epoch %d  %,8.0f samples/s (incl. test eval)  test acc %.4f%n",
-            epoch + 1, train.count / secs, val.accuracy());
-        last[0] = System.nanoTime();
-      }
-    });
-  }
-
-  static void spark(Dataset[] data, String master) {
-    try (JavaSparkContext sc = new JavaSparkContext(SparkSessions.baseConf("dptrain-bench").setMaster(master)
-        .set("spark.ui.enabled", "false"))) {
-      sc.setLogLevel("WARN");
-      int partitions = sc.defaultParallelism();
-      JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data[0], partitions);
-      int params = dev.dptrain.model.Network.build(mlp()).paramCount();
-      System.out.printf(Locale.ROOT, "spark %s, %d partitions, %d parameters (%,d bytes broadcast + %,d returned per task per step)%n",
-          master, partitions, params, 4L * params, 4L * params);
-      emptyJobMillis(sc, rdd, params, 40); // warm-up
-      System.out.println("| global batch | samples/s | engine 1 thread samples/s | ratio | step ms | compute ms | overhead ms | floor job ms | overhead beyond floor ms |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|");
-      for (int batch : new int[] {128, 512, 2048}) {
-        int steps = batch >= 2048 ? 60 : batch >= 512 ? 100 : 200;
-        double floor = emptyJobMillis(sc, rdd, params, 80);
-        long[] wall = new long[steps];
-        long[] compute = new long[steps];
-        int[] k = {0};
-        new SparkTrainer(sc, mlp(), spec(batch, 10), new SparkTrainer.Options(Integer.getInteger("dptrain.treeDepth", 1),
-            null, 0, 0, -1)).fit(rdd, null, new SparkTrainer.Listener() {
-              @Override
-              public void onStep(Stepper.StepInfo info, long w, long c) {
-                if (k[0] < steps) {
-                  wall[k[0]] = w;
-                  compute[k[0]] = c;
-                }
-                k[0]++;
-              }
-
-              @Override
-              public boolean stopRequested(TrainingState s) {
-                return k[0] >= steps;
-              }
-            });
-        int from = steps / 4; // skip JIT warm-up
-        double w = median(wall, from, steps) / 1e6;
-        double c = median(compute, from, steps) / 1e6;
-        double engine = engineSamplesPerSecond(data[0], batch, steps);
-        double sparkRate = batch / (w / 1e3);
-        System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-            batch, sparkRate, engine, sparkRate / engine, w, c, w - c, floor, w - c - floor);
+  /**
+   * Single-process engine: per batch size a warm-up run, then {@code runs} fresh trainers of
+   * {@code steps} steps (scaled to the same number of examples for larger batches); samples/s over
+   * the steps after the first quarter (JIT warm-up inside a run).
+   */
+  static void engine(Dataset[] data, String model, int[] batches, int steps, int runs) throws IOException {
+    NetworkSpec net = model(model);
+    for (int batch : batches) {
+      int n = Math.max(16, steps * 128 / batch);
+      engineRate(net, data[0], batch, Math.max(n / 4, 8));
+      for (int r = 0; r < runs; r++) {
+        double rate = engineRate(net, data[0], batch, n);
+        emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", batch)
+            .add("steps", n).add("samples_per_s", rate));
       }
     }
   }
 
-  /** Single-process engine (this thread, one BLAS thread) at the same global batch: median step rate. */
-  static double engineSamplesPerSecond(Dataset train, int batch, int steps) {
+  static double engineRate(NetworkSpec net, Dataset train, int batch, int steps) {
     long[] at = new long[steps + 1];
     int[] k = {0};
+    Dataset slice = train.slice(0, Math.min(train.size(), batch * steps));
+    int epochs = (int) Math.ceil((double) batch * steps / slice.size());
+    LocalTrainer trainer = new LocalTrainer(net, spec(batch, epochs));
     at[0] = System.nanoTime();
-    new LocalTrainer(mlp(), spec(batch, 1)).fit(train.slice(0, batch * steps), null, new LocalTrainer.Listener() {
+    trainer.fit(slice, null, new LocalTrainer.Listener() {
       @Override
       public void onStep(Stepper.StepInfo info) {
-        at[++k[0]] = System.nanoTime();
+        if (k[0] < steps) at[++k[0]] = System.nanoTime();
       }
     });
-    long[] dt = new long[steps];
-    for (int i = 0; i < steps; i++) dt[i] = at[i + 1] - at[i];
-    return batch / (median(dt, steps / 4, steps) / 1e9);
+    int from = steps / 4;
+    return (double) batch * (k[0] - from) / ((at[k[0]] - at[from]) / 1e9);
+  }
+
+  /** Spark at several global batch sizes: samples/s, step time split, floor job and bytes per step. */
+  static void spark(Dataset[] data, String model, String master, boolean cluster, int[] batches, int runs)
+      throws IOException {
+    SparkConf conf = SparkSessions.baseConf("dptrain-bench").setMaster(master).set("spark.ui.enabled", "false");
+    if (cluster) clusterSettings(conf);
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.setLogLevel("WARN");
+      AtomicLong resultBytes = new AtomicLong();
+      AtomicLong tasks = new AtomicLong();
+      sc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+          if (end.taskMetrics() != null) resultBytes.addAndGet(end.taskMetrics().resultSize());
+          tasks.incrementAndGet();
+        }
+      });
+      int partitions = sc.defaultParallelism();
+      JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data[0], partitions);
+      NetworkSpec net = model(model);
+      int params = Network.build(net).paramCount();
+      String label = cluster ? "standalone-" + partitions : master;
+      System.out.printf(Locale.ROOT, "spark %s, %d partitions, %d parameters%n", master, partitions, params);
+      floorJobMillis(sc, rdd, params, 40); // warm-up: executors, JIT, broadcast path
+      sparkRun(sc, rdd, net, 128, 20, new long[2]);
+      for (int batch : batches) {
+        int steps = batch >= 2048 ? 30 : batch >= 512 ? 60 : 120;
+        if (opts.containsKey("quick")) steps /= 3;
+        for (int r = 0; r < runs; r++) {
+          double floor = floorJobMillis(sc, rdd, params, 40);
+          long bytes0 = resultBytes.get();
+          long[] stepTimes = new long[2];
+          sparkRun(sc, rdd, net, batch, steps, stepTimes);
+          double wall = stepTimes[0] / 1e6;
+          double compute = stepTimes[1] / 1e6;
+          // Task results of this run (gradient sums + BN statistics + loss), per step; the
+          // broadcast is the parameter vector, 4 bytes a float, once per executor.
+          double returned = (double) (resultBytes.get() - bytes0) / steps;
+          emit(record("dptrain-spark", model, r).add("master", label).add("partitions", partitions)
+              .add("global_batch", batch).add("steps", steps).add("samples_per_s", batch / (wall / 1e3))
+              .add("step_ms", wall).add("compute_ms", compute).add("overhead_ms", wall - compute)
+              .add("floor_ms", floor).add("overhead_beyond_floor_ms", wall - compute - floor)
+              .add("broadcast_bytes", 4L * params).add("returned_bytes_per_step", returned)
+              .add("params", params));
+        }
+      }
+    }
+  }
+
+  /** Median wall and median slowest-task compute (nanos) over the last three quarters of {@code steps}. */
+  static void sparkRun(JavaSparkContext sc, JavaRDD<PackedPartition> rdd, NetworkSpec net, int batch, int steps,
+                       long[] medians) {
+    long[] wall = new long[steps];
+    long[] compute = new long[steps];
+    int[] k = {0};
+    int epochs = (int) Math.ceil((double) batch * steps / 60000) + 1;
+    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults()).fit(rdd, null,
+        new SparkTrainer.Listener() {
+          @Override
+          public void onStep(Stepper.StepInfo info, long w, long c) {
+            if (k[0] < steps) {
+              wall[k[0]] = w;
+              compute[k[0]] = c;
+            }
+            k[0]++;
+          }
+
+          @Override
+          public boolean stopRequested(TrainingState s) {
+            return k[0] >= steps;
+          }
+        });
+    medians[0] = (long) median(wall, steps / 4, steps);
+    medians[1] = (long) median(compute, steps / 4, steps);
+  }
+
+  /**
+   * What a standalone master needs from the driver (see StandaloneClusterTest): executors get this
+   * JVM's class path and module options, one core each, all of the cluster's cores.
+   */
+  static void clusterSettings(SparkConf conf) {
+    String jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-") || a.startsWith("-Djdk.") || a.startsWith("-Dio.netty")
+            || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
+        .collect(Collectors.joining(" "));
+    String executors = opt("executors", "2");
+    conf.set("spark.driver.host", "127.0.0.1")
+        .set("spark.executor.memory", opt("executor-memory", "1g"))
+        .set("spark.executor.cores", "1")
+        .set("spark.cores.max", executors)
+        .set("spark.default.parallelism", executors)
+        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .set("spark.executor.extraJavaOptions", jvmOptions)
+        .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s");
   }
 
   /**
    * Median time of the floor job: broadcast a float[n], every task reads it and returns a fresh
    * float[n], treeAggregate keeps one of them (no arithmetic, no zero value to ship).
    */
-  static double emptyJobMillis(JavaSparkContext sc, JavaRDD<PackedPartition> rdd, int n, int reps) {
+  static double floorJobMillis(JavaSparkContext sc, JavaRDD<PackedPartition> rdd, int n, int reps) {
     long[] t = new long[reps];
     for (int r = 0; r < reps; r++) {
       long t0 = System.nanoTime();
@@ -154,9 +275,107 @@ public final class TrainBench {
     return median(t, reps / 4, reps) / 1e6;
   }
 
+  /**
+   * Time to accuracy on the single-process engine: training wall seconds (test evaluation
+   * excluded) until an epoch ends with test accuracy >= target; each run uses seed 42 + run.
+   */
+  static void timeToAccuracy(Dataset[] data, String model, double target, int maxEpochs, int runs) throws IOException {
+    NetworkSpec net = model(model);
+    for (int run = 0; run < runs; run++) {
+      final int r = run;
+      double[] trainSeconds = {0};
+      double[] reached = {-1};
+      int[] epochs = {0};
+      List<Double> accuracies = new ArrayList<>();
+      long[] epochStart = new long[1];
+      long[] lastStep = new long[1];
+      LocalTrainer trainer = new LocalTrainer(net, spec(128, maxEpochs).withSeed(42 + r));
+      try {
+        epochStart[0] = System.nanoTime();
+        trainer.fit(data[0], data[1], new LocalTrainer.Listener() {
+          @Override
+          public void onStep(Stepper.StepInfo info) {
+            lastStep[0] = System.nanoTime();
+          }
+
+          // Called after the epoch's test evaluation, which the clock leaves out: an epoch's
+          // training time runs from the end of the previous callback to its last step.
+          @Override
+          public void onEpoch(int epoch, Evaluation train, Evaluation val) {
+            trainSeconds[0] += (lastStep[0] - epochStart[0]) / 1e9;
+            accuracies.add(val.accuracy());
+            epochs[0] = epoch + 1;
+            System.out.printf(Locale.ROOT, "tta %s run %d epoch %d: test acc %.4f at %.1f s%n",
+                model, r, epoch + 1, val.accuracy(), trainSeconds[0]);
+            if (val.accuracy() >= target) {
+              reached[0] = trainSeconds[0];
+              throw new TargetReached();
+            }
+            epochStart[0] = System.nanoTime();
+          }
+        });
+      } catch (TargetReached done) {
+        // stop training at the first epoch that reaches the target
+      }
+      emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", 128)
+          .add("target_accuracy", target).add("tta_seconds", reached[0] < 0 ? null : reached[0])
+          .add("epochs", epochs[0]).add("accuracies", accuracies));
+    }
+  }
+
+  /** Thrown out of the trainer's epoch callback to end a time-to-accuracy run. */
+  private static final class TargetReached extends RuntimeException {
+    TargetReached() {
+      super(null, null, false, false);
+    }
+  }
+
   static double median(long[] a, int from, int to) {
     long[] s = Arrays.copyOfRange(a, from, to);
     Arrays.sort(s);
     return s[s.length / 2];
+  }
+
+  static Json record(String system, String model, int run) {
+    return new Json().add("system", system).add("model", model).add("run", run);
+  }
+
+  static void emit(Json json) throws IOException {
+    String line = json.toString();
+    System.out.println("RESULT " + line);
+    if (out != null) {
+      Files.writeString(out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+  }
+
+  /** A flat JSON object of numbers, strings, nulls and number lists, keys in insertion order. */
+  static final class Json {
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    Json add(String key, Object value) {
+      fields.put(key, value);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return fields.entrySet().stream().map(e -> quote(e.getKey()) + ":" + value(e.getValue()))
+          .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String value(Object v) {
+      if (v == null) return "null";
+      if (v instanceof String s) return quote(s);
+      if (v instanceof List<?> l) return l.stream().map(Json::value).collect(Collectors.joining(",", "[", "]"));
+      if (v instanceof Double d) {
+        if (!Double.isFinite(d)) return "null";
+        return String.format(Locale.ROOT, "%.6g", d);
+      }
+      return v.toString();
+    }
+
+    private static String quote(String s) {
+      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The train command end to end in Spark local mode: console progress, metrics.jsonl, report.html. */
 class MainTrainTest {
   /** Writes IDX files of n 1x4x4 images whose class (0..2) sets which row is bright. */
-  private static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
+  static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
     Random rnd = new Random(seed);
     try (DataOutputStream im = new DataOutputStream(Files.newOutputStream(images));
          DataOutputStream lb = new DataOutputStream(Files.newOutputStream(labels))) {

@@ -3,9 +3,7 @@ package dev.dptrain.driver.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SubmitToLocalClusterIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
-  /** n 1x4x4 images whose class (0..2) sets which row is bright. */
-  private static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
-    Random rnd = new Random(seed);
-    try (DataOutputStream im = new DataOutputStream(Files.newOutputStream(images));
-         DataOutputStream lb = new DataOutputStream(Files.newOutputStream(labels))) {
-      im.writeInt(0x00000803);
-      im.writeInt(n);
-      im.writeInt(4);
-      im.writeInt(4);
-      lb.writeInt(0x00000801);
-      lb.writeInt(n);
-      for (int i = 0; i < n; i++) {
-        int c = rnd.nextInt(3);
-        lb.writeByte(c);
-        for (int p = 0; p < 16; p++) im.writeByte(p / 4 == c ? 150 + rnd.nextInt(100) : rnd.nextInt(100));
-      }
-    }
-  }
 
   private static String run(Map<String, String> env, Path log, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
@@ -60,8 +38,8 @@ class SubmitToLocalClusterIT {
   void submitTheShadedJarToTheLocalCluster(@TempDir Path dir) throws Exception {
     File[] jars = ROOT.resolve("driver/target").toFile().listFiles((d, n) -> n.matches("dptrain-.*-spark\\.jar"));
     assertTrue(jars != null && jars.length == 1, "expected the shaded jar in driver/target (mvn package)");
-    writeIdx(dir.resolve("train-images"), dir.resolve("train-labels"), 400, 1);
-    writeIdx(dir.resolve("test-images"), dir.resolve("test-labels"), 100, 2);
+    MainTrainTest.writeIdx(dir.resolve("train-images"), dir.resolve("train-labels"), 400, 1);
+    MainTrainTest.writeIdx(dir.resolve("test-images"), dir.resolve("test-labels"), 100, 2);
     Path out = dir.resolve("run");
     Path config = dir.resolve("tiny.conf");
     Files.writeString(config, """

@@ -26,10 +26,12 @@ dptrain_build() {
     echo "dptrain: building (mvn package -DskipTests) ..." >&2
     # One reactor build, nothing installed into ~/.m2; the last module (driver) writes the
     # classpath file. DPTRAIN_MVN_ARGS passes extra options, e.g. "-o -Dmaven.repo.local=DIR".
-    # The plugin leaves an unchanged file untouched, which would rebuild every time: touch it.
+    # Every module writes the file in turn, so it goes to a temporary name and becomes the stamp only
+    # when the whole build succeeded (a failed build must not look up to date next time).
     # shellcheck disable=SC2086
+    rm -f "$stamp" "$stamp.tmp"
     (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl driver -am package \
-      dependency:build-classpath -Dmdep.outputFile="$stamp" >&2 && touch "$stamp")
+      dependency:build-classpath -Dmdep.outputFile="$stamp.tmp" >&2 && mv "$stamp.tmp" "$stamp")
   fi
 }
 

@@ -20,7 +20,9 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
   /** Training and optional test data (any Hadoop path) and the input standardisation. */
   public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {}
 
-  public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, Map<String, String> conf) {}
+  /** @param transport step transport: {@code auto}, {@code channel}, {@code channel-tcp} or {@code broadcast} */
+  public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, String transport,
+                      int channelPort, Map<String, String> conf) {}
 
   /** @param progress console progress: {@code auto}, {@code bar}, {@code lines} or {@code off} */
   public record Output(String dir, long checkpointEvery, int logEvery, String progress) {}
@@ -37,7 +39,9 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     Conf sc = s.object("conf");
     for (var e : sc.raw().entrySet()) extra.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
     Spark spark = new Spark(s.string("master", "local[2]"), (int) s.integer("partitions", 2, 1, 100_000),
-        (int) s.integer("tree-depth", 1, 1, 10), (int) s.integer("precise-bn-batches", 0, 0, 1_000_000), extra);
+        (int) s.integer("tree-depth", 1, 1, 10), (int) s.integer("precise-bn-batches", 0, 0, 1_000_000),
+        s.oneOf("transport", "auto", "auto", "channel", "channel-tcp", "broadcast"),
+        (int) s.integer("channel-port", 0, 0, 65_535), extra);
     s.finish();
     Conf o = root.object("output");
     Output output = new Output(o.string("dir", "runs/latest"), o.integer("checkpoint-every", 0, 0, Long.MAX_VALUE),

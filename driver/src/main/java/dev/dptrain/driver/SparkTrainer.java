@@ -4,7 +4,9 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
-import dev.dptrain.model.data.Augmentation;
+import dev.dptrain.driver.steps.BroadcastSteps;
+import dev.dptrain.driver.steps.ChannelSteps;
+import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
@@ -14,7 +16,6 @@ import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
 import java.util.List;
 import java.util.logging.Logger;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,12 +23,12 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Synchronous data-parallel training. Each step:
  * <ol>
- *   <li>the driver broadcasts the flat parameter vector (and destroys the previous broadcast);</li>
+ *   <li>the driver sends the flat parameter vector to every partition's task (a {@link StepTransport}:
+ *       a Spark broadcast and job per step, or a channel to tasks that live for the epoch);</li>
  *   <li>every task takes its partition's share of the global batch (see {@link BatchPlan}) and
  *       returns gradient, loss and count SUMS and its BatchNorm batch statistics;</li>
- *   <li>the same job brings the results back and the driver adds the sums and pools the
- *       statistics (Chan's formula) in partition order, or a {@code treeAggregate} does on very
- *       wide clusters (see {@link Options#treeDepth});</li>
+ *   <li>the driver adds the sums and pools the statistics (Chan's formula) in partition order, or a
+ *       {@code treeAggregate} does on very wide clusters (see {@link Options#treeDepth});</li>
  *   <li>the driver averages, regularises, clips and steps the optimiser, and updates the running
  *       BN statistics from the pooled ones ({@link Stepper}) — no extra job per step.</li>
  * </ol>
@@ -38,34 +39,52 @@ public final class SparkTrainer {
   private static final Logger LOG = Logger.getLogger(SparkTrainer.class.getName());
 
   /**
-   * @param treeDepth how partition results are combined: 1 (default) = collected and merged on
-   *     the driver in partition order, bit-reproducible for any number of partitions and the
-   *     cheapest for up to a few dozen partitions; &ge; 2 = {@code treeAggregate} of that depth,
-   *     which spares the driver memory and {@code spark.driver.maxResultSize} on very wide
-   *     clusters but merges in task completion order (bit-reproducible only up to 2 partitions)
+   * @param treeDepth how partition results are combined by the broadcast transport: 1 (default) =
+   *     collected and merged on the driver in partition order, bit-reproducible for any number of
+   *     partitions; &ge; 2 = {@code treeAggregate} of that depth, which spares the driver memory on
+   *     very wide clusters but merges in task completion order (bit-reproducible only up to 2
+   *     partitions). Also the depth of the per-epoch validation aggregate.
    * @param checkpointDir Hadoop path for checkpoints; null = no checkpoints
    * @param checkpointEvery steps between checkpoints (and one at the end of every epoch)
    * @param preciseBnBatches after training, recompute BN population statistics over this many
    *     batches with frozen weights; 0 = keep the running averages
    * @param failFirstAttemptAtStep testing aid: the first attempt of partition 0's task at this
    *     step throws, so Spark retries it; -1 = never
+   * @param transport how steps reach the executors (see {@link StepTransport})
+   * @param channelPort driver port of the step channel; 0 = any free port
    */
   public record Options(int treeDepth, String checkpointDir, long checkpointEvery, int preciseBnBatches,
-                        long failFirstAttemptAtStep) {
+                        long failFirstAttemptAtStep, StepTransport.Kind transport, int channelPort) {
     public static Options defaults() {
-      return new Options(1, null, 0, 0, -1);
+      return new Options(1, null, 0, 0, -1, StepTransport.Kind.AUTO, 0);
     }
 
     public Options withCheckpoints(String dir, long every) {
-      return new Options(treeDepth, dir, every, preciseBnBatches, failFirstAttemptAtStep);
+      return new Options(treeDepth, dir, every, preciseBnBatches, failFirstAttemptAtStep, transport, channelPort);
     }
 
     public Options withPreciseBn(int batches) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, batches, failFirstAttemptAtStep);
+      return new Options(treeDepth, checkpointDir, checkpointEvery, batches, failFirstAttemptAtStep, transport,
+          channelPort);
     }
 
     public Options withFailFirstAttemptAtStep(long step) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, step);
+      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, step, transport, channelPort);
+    }
+
+    public Options withTransport(StepTransport.Kind kind) {
+      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, kind,
+          channelPort);
+    }
+
+    public Options withTreeDepth(int depth) {
+      return new Options(depth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
+          channelPort);
+    }
+
+    public Options withChannelPort(int port) {
+      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
+          port);
     }
   }
 
@@ -120,6 +139,7 @@ public final class SparkTrainer {
   private final Network network;
   private final TrainSpec spec;
   private final Options options;
+  private StepTransport.Kind transportUsed;
 
   public SparkTrainer(JavaSparkContext sc, NetworkSpec netSpec, TrainSpec spec, Options options) {
     this.sc = sc;
@@ -168,12 +188,9 @@ public final class SparkTrainer {
       state = stepper.initialState();
     }
     Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
-    int depth = options.treeDepth();
-    long failAt = options.failFirstAttemptAtStep();
     long seed = spec.seed();
-    Augmentation augment = spec.augment();
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
-    try {
+    try (StepTransport steps = transport(train, specBc, perEpoch)) {
       while (state.epoch < spec.epochs()) {
         Evaluation epochTrain = new Evaluation();
         epochTrain.hasAccuracy = network.loss().hasAccuracy();
@@ -182,16 +199,7 @@ public final class SparkTrainer {
           long t0 = System.nanoTime();
           Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
               state.stepInEpoch, perEpoch);
-          Broadcast<float[]> params = sc.broadcast(state.params);
-          PartitionJob.PartitionFunction<PackedPartition, GradientSum> task = part -> {
-            if (at.step() == failAt && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
-              throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
-            }
-            return Worker.get().gradient(specBc.value(), params.value(), part, at, augment);
-          };
-          GradientSum sum = depth <= 1 ? GradientSum.mergeInOrder(PartitionJob.run(sc, train, task, GradientSum.class))
-              : train.map(task::apply).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
-          params.destroy(false);
+          GradientSum sum = steps.step(at, state.params);
           Stepper.StepInfo info = stepper.apply(state, sum);
           epochTrain.lossSum += sum.lossSum;
           epochTrain.count += sum.count;
@@ -200,8 +208,12 @@ public final class SparkTrainer {
           if (checkpoints != null && options.checkpointEvery() > 0 && state.step % options.checkpointEvery() == 0) {
             checkpoints.save(state);
           }
-          if (listener.stopRequested(state)) return state;
+          if (listener.stopRequested(state)) {
+            steps.endEpoch();
+            return state;
+          }
         }
+        steps.endEpoch();
         Evaluation val = validation == null ? null : evaluate(validation, state);
         state.epoch++;
         state.stepInEpoch = 0;
@@ -214,6 +226,31 @@ public final class SparkTrainer {
       sc.clearCallSite();
       specBc.destroy(false);
     }
+  }
+
+  /** The transport of this run: the options' choice, or for AUTO the channel when it can run. */
+  private StepTransport transport(JavaRDD<PackedPartition> train, Broadcast<NetworkSpec> specBc, long perEpoch) {
+    StepTransport.Kind kind = options.transport();
+    if (kind == StepTransport.Kind.AUTO) {
+      String why = options.treeDepth() > 1 ? "spark.tree-depth is " + options.treeDepth()
+          : ChannelSteps.whyNot(sc, train.getNumPartitions());
+      kind = why == null ? StepTransport.Kind.CHANNEL : StepTransport.Kind.BROADCAST;
+      if (why != null) LOG.info("step transport: broadcast, because " + why);
+    }
+    transportUsed = kind;
+    LOG.info("step transport: " + kind.configName());
+    return switch (kind) {
+      case BROADCAST -> new BroadcastSteps(sc, train, specBc, spec.augment(), options.treeDepth(),
+          options.failFirstAttemptAtStep());
+      case CHANNEL, CHANNEL_TCP -> new ChannelSteps(sc, train, specBc, spec.augment(), spec.seed(), perEpoch,
+          options.failFirstAttemptAtStep(), kind == StepTransport.Kind.CHANNEL_TCP, options.channelPort());
+      case AUTO -> throw new AssertionError();
+    };
+  }
+
+  /** The transport the last {@link #fit} used (AUTO resolved). */
+  public StepTransport.Kind transportUsed() {
+    return transportUsed;
   }
 
   private void checkCompatible(TrainingState s) {

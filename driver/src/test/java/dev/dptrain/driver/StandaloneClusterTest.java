@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
@@ -79,16 +80,21 @@ class StandaloneClusterTest {
     return NetworkSpec.builder(Shape.vector(8)).dense(16).batchNorm().relu().dropout(0.2).dense(3).build();
   }
 
-  private static TrainingState train(JavaSparkContext sc, Dataset data) {
+  private static TrainingState train(JavaSparkContext sc, Dataset data, StepTransport.Kind transport) {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainSpec ts = TrainSpec.defaults(0.05).withBatch(60).withEpochs(2).withRegularisation(1e-3, 0, 1.0);
-    return new SparkTrainer(sc, net(), ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    SparkTrainer trainer = new SparkTrainer(sc, net(), ts, SparkTrainer.Options.defaults().withTransport(transport));
+    TrainingState state = trainer.fit(rdd, null, new SparkTrainer.Listener() {});
+    if (transport == StepTransport.Kind.AUTO) {
+      assertEquals(StepTransport.Kind.CHANNEL, trainer.transportUsed(), "2 partitions on 2 executor cores: the channel");
+    }
+    return state;
   }
 
   @Test
   void clusterTrainingEqualsLocalMode() {
     Dataset data = SparkTestSupport.blobs(600, 8, 3, 11);
-    TrainingState local = train(SparkTestSupport.sc(), data);
+    TrainingState local = train(SparkTestSupport.sc(), data, StepTransport.Kind.BROADCAST);
     SparkTestSupport.stop(); // one SparkContext per JVM
 
     String jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -114,11 +120,16 @@ class StandaloneClusterTest {
       assertEquals(2, pids.size(), "tasks should run in the two executor JVMs, ran in " + pids);
       assertTrue(!pids.contains(driverPid), "tasks ran in the driver JVM");
 
-      TrainingState cluster = train(sc, data);
-      assertEquals(local.step, cluster.step);
-      assertArrayEquals(local.params, cluster.params, "cluster parameters differ from local mode");
-      assertArrayEquals(local.normState, cluster.normState, "cluster BN statistics differ from local mode");
-      assertNotEquals(0f, cluster.params[0]);
+      // The channel across JVMs (sockets to two executors) and the per-step broadcast job, both
+      // against local mode's broadcast job.
+      for (StepTransport.Kind transport : List.of(StepTransport.Kind.AUTO, StepTransport.Kind.BROADCAST)) {
+        TrainingState cluster = train(sc, data, transport);
+        assertEquals(local.step, cluster.step);
+        assertArrayEquals(local.params, cluster.params, transport + ": cluster parameters differ from local mode");
+        assertArrayEquals(local.normState, cluster.normState, transport + ": cluster BN statistics differ from local mode");
+        assertArrayEquals(local.optimizerState, cluster.optimizerState, transport + ": optimiser state differs");
+        assertNotEquals(0f, cluster.params[0]);
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.dptrain.driver.bench;
 import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
@@ -50,6 +51,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * <pre>
  *   TrainBench engine --model mlp|cnn [--batches 128] [--steps 300] [--runs 3]
  *   TrainBench spark  [--master local[2]] [--cluster] [--batches 128,512,2048] [--runs 3] [--model mlp]
+ *                     [--transports broadcast,channel,channel-tcp]
  *   TrainBench tta    --model mlp|cnn --target 0.88 [--max-epochs 10] [--runs 3]
  *   common: [--out results.jsonl] [--conf-dir conf] [--quick]
  * </pre>
@@ -184,46 +186,66 @@ public final class TrainBench {
       int params = Network.build(net).paramCount();
       String label = cluster ? "standalone-" + partitions : master;
       System.out.printf(Locale.ROOT, "spark %s, %d partitions, %d parameters%n", master, partitions, params);
+      List<StepTransport.Kind> transports = Arrays.stream(opt("transports", "broadcast,channel").split(","))
+          .map(StepTransport.Kind::parse).toList();
       floorJobMillis(sc, rdd, params, 40); // warm-up: executors, JIT, broadcast path
-      sparkRun(sc, rdd, net, 128, 20, new long[2]);
+      for (StepTransport.Kind t : transports) sparkRun(sc, rdd, net, 128, 20, t, new double[3]);
       for (int batch : batches) {
         int steps = batch >= 2048 ? 30 : batch >= 512 ? 60 : 120;
         if (opts.containsKey("quick")) steps /= 3;
+        // The single-process engine (this JVM, OPENBLAS_NUM_THREADS BLAS threads) at the same batch,
+        // as the baseline of the Spark ratio, measured in the same process.
+        int engineSteps = Math.max(16, 300 * 128 / batch);
+        engineRate(net, data[0], batch, Math.max(engineSteps / 4, 8));
+        double engine = engineRate(net, data[0], batch, engineSteps);
+        System.out.printf(Locale.ROOT, "engine (%d BLAS thread(s)) at batch %d: %.0f samples/s%n", blasThreads(),
+            batch, engine);
         for (int r = 0; r < runs; r++) {
           double floor = floorJobMillis(sc, rdd, params, 40);
-          long bytes0 = resultBytes.get();
-          long[] stepTimes = new long[2];
-          sparkRun(sc, rdd, net, batch, steps, stepTimes);
-          double wall = stepTimes[0] / 1e6;
-          double compute = stepTimes[1] / 1e6;
-          // Task results of this run (gradient sums + BN statistics + loss), per step; the
-          // broadcast is the parameter vector, 4 bytes a float, once per executor.
-          double returned = (double) (resultBytes.get() - bytes0) / steps;
-          emit(record("dptrain-spark", model, r).add("master", label).add("partitions", partitions)
-              .add("global_batch", batch).add("steps", steps).add("samples_per_s", batch / (wall / 1e3))
-              .add("step_ms", wall).add("compute_ms", compute).add("overhead_ms", wall - compute)
-              .add("floor_ms", floor).add("overhead_beyond_floor_ms", wall - compute - floor)
-              .add("broadcast_bytes", 4L * params).add("returned_bytes_per_step", returned)
-              .add("params", params));
+          for (StepTransport.Kind t : transports) {
+            long bytes0 = resultBytes.get();
+            double[] m = new double[3];
+            sparkRun(sc, rdd, net, batch, steps, t, m);
+            double wall = m[0];
+            double compute = m[1];
+            double rate = m[2];
+            // Task results through Spark (broadcast transport: gradient sums + BN statistics + loss)
+            // per step; the channel moves the same floats outside Spark's task metrics.
+            double returned = (double) (resultBytes.get() - bytes0) / steps;
+            emit(record("dptrain-spark", model, r).add("master", label).add("partitions", partitions)
+                .add("transport", t.configName())
+                .add("global_batch", batch).add("steps", steps).add("samples_per_s", rate)
+                .add("engine_samples_per_s", engine).add("vs_engine", rate / engine)
+                .add("step_ms", wall).add("compute_ms", compute).add("overhead_ms", wall - compute)
+                .add("floor_ms", floor).add("overhead_beyond_floor_ms", wall - compute - floor)
+                .add("broadcast_bytes", 4L * params).add("returned_bytes_per_step", returned)
+                .add("params", params));
+          }
         }
       }
     }
   }
 
-  /** Median wall and median slowest-task compute (nanos) over the last three quarters of {@code steps}. */
+  /**
+   * One training run of {@code steps} steps; over the last three quarters: median step wall
+   * (millis), median slowest-task compute (millis) and samples/s from the time between the first
+   * and the last of those steps (everything the loop does between steps included).
+   */
   static void sparkRun(JavaSparkContext sc, JavaRDD<PackedPartition> rdd, NetworkSpec net, int batch, int steps,
-                       long[] medians) {
+                       StepTransport.Kind transport, double[] out) {
     long[] wall = new long[steps];
     long[] compute = new long[steps];
+    long[] end = new long[steps];
     int[] k = {0};
     int epochs = (int) Math.ceil((double) batch * steps / 60000) + 1;
-    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults()).fit(rdd, null,
-        new SparkTrainer.Listener() {
+    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults().withTransport(transport)).fit(rdd,
+        null, new SparkTrainer.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info, long w, long c) {
             if (k[0] < steps) {
               wall[k[0]] = w;
               compute[k[0]] = c;
+              end[k[0]] = System.nanoTime();
             }
             k[0]++;
           }
@@ -233,8 +255,10 @@ public final class TrainBench {
             return k[0] >= steps;
           }
         });
-    medians[0] = (long) median(wall, steps / 4, steps);
-    medians[1] = (long) median(compute, steps / 4, steps);
+    int from = steps / 4;
+    out[0] = median(wall, from, steps) / 1e6;
+    out[1] = median(compute, from, steps) / 1e6;
+    out[2] = (double) batch * (steps - 1 - from) / ((end[steps - 1] - end[from]) / 1e9);
   }
 
   /**

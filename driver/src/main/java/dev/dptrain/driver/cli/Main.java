@@ -6,6 +6,7 @@ import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.driver.report.HtmlReport;
+import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.ops.BlasInfo;
@@ -110,7 +111,8 @@ public final class Main {
           data.trainSize(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
       SparkTrainer.Options opts = new SparkTrainer.Options(rc.spark().treeDepth(),
           rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
-          rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1);
+          rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1,
+          StepTransport.Kind.parse(rc.spark().transport()), rc.spark().channelPort());
       SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,

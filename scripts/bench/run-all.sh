@@ -67,7 +67,10 @@ QUICK_FLAG=()
 [[ $QUICK == 1 ]] && QUICK_FLAG=(--quick)
 for master in 'local[1]' 'local[2]'; do
   stage "spark $master"
-  "$BENCH/train-bench.sh" spark --master "$master" --runs "$RUNS" "${QUICK_FLAG[@]}" --out "$RESULTS" >>"$LOG" 2>&1
+  transports=broadcast,channel
+  [[ $master == 'local[2]' ]] && transports=broadcast,channel,channel-tcp
+  "$BENCH/train-bench.sh" spark --master "$master" --runs "$RUNS" --transports "$transports" "${QUICK_FLAG[@]}" \
+    --out "$RESULTS" >>"$LOG" 2>&1
 done
 
 if ! skipped cluster; then

@@ -209,17 +209,18 @@ public final class SparkTrainer {
             checkpoints.save(state);
           }
           if (listener.stopRequested(state)) {
-            steps.endEpoch();
+            steps.release();
             return state;
           }
         }
-        steps.endEpoch();
+        if (validation != null) steps.release(); // validation is a Spark job of its own
         Evaluation val = validation == null ? null : evaluate(validation, state);
         state.epoch++;
         state.stepInEpoch = 0;
         if (checkpoints != null) checkpoints.save(state);
         listener.onEpoch(state.epoch - 1, epochTrain, val);
       }
+      steps.release();
       if (options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
       return state;
     } finally {

@@ -8,6 +8,7 @@ import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.SliceGradient;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ public final class Worker {
 
   private final Map<NetworkSpec, Network> networks = new HashMap<>();
   private final SliceGradient slice = new SliceGradient();
+  private float[] grad;
   private int[] order;
   private long orderKey0 = Long.MIN_VALUE;
   private long orderKey1 = Long.MIN_VALUE;
@@ -45,6 +47,11 @@ public final class Worker {
    * The partition's share of a step: gradient SUM, loss sum, count, correct predictions and
    * batch statistics of its examples, plus the compute time of this task. The examples are
    * augmented with {@code augment} (seeded by the batch seed) before the forward pass.
+   *
+   * <p>The gradient array is this thread's, reused by its next call: the caller must have
+   * consumed (serialised, or merged and applied) a result before asking for the next one, which
+   * every transport does. A megabyte array per task per step would otherwise be a G1 humongous
+   * allocation each time, and the collections they trigger cost more than the step.
    */
   public GradientSum gradient(NetworkSpec spec, float[] params, PackedPartition part, StepCoordinates at,
                               Augmentation augment) {
@@ -55,6 +62,12 @@ public final class Worker {
     int from = (int) BatchPlan.sliceFrom(n, at.stepsPerEpoch(), at.stepInEpoch());
     int to = (int) BatchPlan.sliceFrom(n, at.stepsPerEpoch(), at.stepInEpoch() + 1);
     if (to > from) {
+      if (grad == null || grad.length != net.paramCount()) {
+        grad = new float[net.paramCount()];
+      } else {
+        Arrays.fill(grad, 0f);
+      }
+      sum.grad = grad;
       slice.accumulate(net, params, null, part.data(), localOrder(at.seed(), at.epoch(), part),
           from, to, BatchPlan.batchSeed(at.seed(), at.step(), part.index()), augment, sum);
     }

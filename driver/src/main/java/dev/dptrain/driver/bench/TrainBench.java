@@ -191,12 +191,13 @@ public final class TrainBench {
       floorJobMillis(sc, rdd, params, 40); // warm-up: executors, JIT, broadcast path
       for (StepTransport.Kind t : transports) sparkRun(sc, rdd, net, 128, 20, t, new double[3]);
       for (int batch : batches) {
-        int steps = batch >= 2048 ? 30 : batch >= 512 ? 60 : 120;
-        if (opts.containsKey("quick")) steps /= 3;
+        int steps = batch >= 2048 ? 60 : batch >= 512 ? 150 : 300;
+        if (opts.containsKey("quick")) steps /= 5;
         // The single-process engine (this JVM, OPENBLAS_NUM_THREADS BLAS threads) at the same batch,
         // as the baseline of the Spark ratio, measured in the same process.
         int engineSteps = Math.max(16, 300 * 128 / batch);
         engineRate(net, data[0], batch, Math.max(engineSteps / 4, 8));
+        System.gc();
         double engine = engineRate(net, data[0], batch, engineSteps);
         System.out.printf(Locale.ROOT, "engine (%d BLAS thread(s)) at batch %d: %.0f samples/s%n", blasThreads(),
             batch, engine);
@@ -205,6 +206,7 @@ public final class TrainBench {
           for (StepTransport.Kind t : transports) {
             long bytes0 = resultBytes.get();
             double[] m = new double[3];
+            System.gc(); // the floor job's megabyte arrays would otherwise be collected during the run
             sparkRun(sc, rdd, net, batch, steps, t, m);
             double wall = m[0];
             double compute = m[1];

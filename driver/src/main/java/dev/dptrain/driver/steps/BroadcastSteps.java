@@ -56,7 +56,7 @@ public final class BroadcastSteps implements StepTransport {
   }
 
   @Override
-  public void endEpoch() {}
+  public void release() {}
 
   @Override
   public void close() {}

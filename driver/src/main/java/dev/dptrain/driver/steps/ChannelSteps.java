@@ -15,10 +15,16 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -28,8 +34,9 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.reflect.ClassTag$;
 
 /**
- * Steps without a Spark job each: per epoch, ONE barrier job whose tasks (one per partition,
- * gang-scheduled) stay up for the whole epoch. Each step the driver sends the flat parameter
+ * Steps without a Spark job each: ONE barrier job whose tasks (one per partition, gang-scheduled)
+ * stay up from step to step until {@link #release} (before validation, or at the end). Each step
+ * the driver sends the flat parameter
  * vector to every task and reads back every task's result in partition order, exactly what
  * {@link BroadcastSteps} computes, so the two are bit-identical; what disappears is the per-step
  * cost of a Spark job (DAG scheduling, task serialisation, several thread hand-offs: 5-6 ms on
@@ -41,7 +48,7 @@ import scala.reflect.ClassTag$;
  * so the retried step is bit-identical. When Spark gives up, the job's error is rethrown here.
  *
  * <p>Executors connect to a server socket on the driver ({@code spark.driver.host}, port
- * {@code port}, 0 = any free one) and must present the epoch's random token. Tasks that run inside
+ * {@code port}, 0 = any free one) and must present the job's random token. Tasks that run inside
  * the driver's JVM (local mode) use an in-memory link instead, unless {@code tcpOnly}.
  */
 public final class ChannelSteps implements StepTransport {
@@ -66,7 +73,9 @@ public final class ChannelSteps implements StepTransport {
   private final Object lock = new Object();
   private long token;
   private DriverLinkSet links;
-  private JavaFutureAction<Long> job;
+  private volatile JavaFutureAction<Long> job;
+  private ExecutorService io;
+  private byte[] frame;
 
   /** The links of one stage attempt; complete when every partition's task has connected. */
   private static final class DriverLinkSet {
@@ -74,6 +83,8 @@ public final class ChannelSteps implements StepTransport {
     final Links.DriverLink[] byPartition;
     int connected;
     boolean dead;
+    /** All links are in-JVM (tasks in the driver's JVM). */
+    boolean local = true;
 
     DriverLinkSet(int stageAttempt, int partitions) {
       this.stageAttempt = stageAttempt;
@@ -131,19 +142,21 @@ public final class ChannelSteps implements StepTransport {
 
   @Override
   public GradientSum step(Worker.StepCoordinates at, float[] params) {
-    if (job == null) startEpoch();
+    if (job == null) startJob();
     Links.Step step = new Links.Step(at.epoch(), at.step(), at.stepInEpoch(), params);
     GradientSum[] results = new GradientSum[partitions];
     while (true) {
       DriverLinkSet set = awaitComplete();
-      int p = 0;
       try {
-        for (p = 0; p < partitions; p++) set.byPartition[p].send(step);
-        for (p = 0; p < partitions; p++) results[p] = set.byPartition[p].receive(this::checkJob);
+        if (set.local) {
+          exchangeInline(set, step, results);
+        } else {
+          exchangeInParallel(set, step, results);
+        }
         return GradientSum.mergeInOrder(Arrays.asList(results));
       } catch (IOException e) {
-        LOG.log(Level.WARNING, "step " + at.step() + ": lost the task of partition " + p + " (stage attempt "
-            + set.stageAttempt + "): " + e.getMessage() + "; waiting for Spark to rerun the stage");
+        LOG.log(Level.WARNING, "step " + at.step() + ": lost a task of stage attempt " + set.stageAttempt + ": "
+            + e.getMessage() + "; waiting for Spark to rerun the stage");
         synchronized (lock) {
           set.closeAll();
         }
@@ -151,7 +164,54 @@ public final class ChannelSteps implements StepTransport {
     }
   }
 
-  private void startEpoch() {
+  /** In-JVM links: handing over references costs microseconds, so no threads. */
+  private void exchangeInline(DriverLinkSet set, Links.Step step, GradientSum[] results) throws IOException {
+    for (int p = 0; p < partitions; p++) set.byPartition[p].send(step);
+    for (int p = 0; p < partitions; p++) results[p] = set.byPartition[p].receive(this::checkJob);
+  }
+
+  /**
+   * Sockets: one I/O thread per link sends the step and reads the result, so that the copies of
+   * megabyte frames through the kernel overlap instead of queueing behind each other.
+   */
+  private void exchangeInParallel(DriverLinkSet set, Links.Step step, GradientSum[] results) throws IOException {
+    if (io == null) {
+      AtomicInteger n = new AtomicInteger();
+      io = Executors.newFixedThreadPool(partitions, r -> {
+        Thread t = new Thread(r, "dptrain-step-io-" + n.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    step.frame = frame = Wire.step(step.epoch, step.step, step.stepInEpoch, step.params, frame);
+    List<Future<GradientSum>> pending = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      Links.DriverLink link = set.byPartition[p];
+      pending.add(io.submit(() -> {
+        link.send(step);
+        return link.receive(this::checkJob);
+      }));
+    }
+    IOException failure = null;
+    for (int p = 0; p < partitions; p++) {
+      try {
+        results[p] = pending.get(p).get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof IOException io ? io : new IOException("partition " + p, e.getCause());
+          synchronized (lock) {
+            set.closeAll(); // unblocks the other partitions' reads
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted during a step");
+      }
+    }
+    if (failure != null) throw failure;
+  }
+
+  private void startJob() {
     synchronized (lock) {
       if (token != 0) IN_THIS_JVM.remove(token);
       token = TOKENS.nextLong() | 1;
@@ -169,7 +229,7 @@ public final class ChannelSteps implements StepTransport {
   }
 
   @Override
-  public void endEpoch() {
+  public void release() {
     if (job == null) return;
     synchronized (lock) {
       if (links != null && !links.dead) {
@@ -186,9 +246,9 @@ public final class ChannelSteps implements StepTransport {
       job.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the epoch's tasks finish", e);
+      throw new IllegalStateException("interrupted while the step tasks finish", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("the epoch's barrier job failed after all steps: " + e.getCause(), e.getCause());
+      throw new IllegalStateException("the step tasks' barrier job failed after all steps: " + e.getCause(), e.getCause());
     } finally {
       job = null;
       synchronized (lock) {
@@ -209,6 +269,7 @@ public final class ChannelSteps implements StepTransport {
       if (links != null) links.closeAll();
       IN_THIS_JVM.remove(token);
     }
+    if (io != null) io.shutdownNow();
     try {
       server.close();
     } catch (IOException ignored) {
@@ -227,7 +288,7 @@ public final class ChannelSteps implements StepTransport {
           throw new IllegalStateException(e.getMessage(), e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the epoch's tasks", e);
+          throw new IllegalStateException("interrupted while waiting for the step tasks", e);
         }
       }
       return links;
@@ -241,14 +302,14 @@ public final class ChannelSteps implements StepTransport {
     try {
       j.get();
     } catch (ExecutionException e) {
-      throw new IOException("Spark gave up on the epoch's tasks: " + e.getCause(), e.getCause());
+      throw new IOException("Spark gave up on the step tasks: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } catch (java.util.concurrent.CancellationException e) {
-      throw new IOException("the epoch's job was cancelled", e);
+      throw new IOException("the step tasks' job was cancelled", e);
     }
-    throw new IOException("the epoch's tasks ended before the driver sent END");
+    throw new IOException("the step tasks ended before the driver sent END");
   }
 
   /** Called by a task in this JVM: its in-memory link, or null when the token is not ours. */
@@ -267,7 +328,7 @@ public final class ChannelSteps implements StepTransport {
           || (links != null && stageAttempt == links.stageAttempt && links.dead);
       if (stale) {
         LOG.warning("step channel: refused a task link (partition " + partition + ", stage attempt " + stageAttempt
-            + ") that belongs to no running epoch");
+            + ") that belongs to no running step job");
         link.close();
         return false;
       }
@@ -281,6 +342,7 @@ public final class ChannelSteps implements StepTransport {
       }
       links.byPartition[partition] = link;
       links.connected++;
+      links.local &= link instanceof Links.LocalLink;
       lock.notifyAll();
       return true;
     }

@@ -13,7 +13,7 @@ import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The executor side of {@link ChannelSteps}: one task per partition for a whole epoch. It links
+ * The executor side of {@link ChannelSteps}: one task per partition, up from step to step. It links
  * to the driver, then answers every STEP with the partition's gradient result until END.
  */
 final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Iterator<Object>>

@@ -18,24 +18,22 @@ import java.util.concurrent.TimeUnit;
 final class Links {
   private Links() {}
 
-  /** One step as the driver sends it: coordinates, the parameters, and their frame (encoded once). */
+  /**
+   * One step as the driver sends it: coordinates, the parameters, and (for sockets) their frame,
+   * encoded once for all links.
+   */
   static final class Step {
     final int epoch;
     final long step;
     final long stepInEpoch;
     final float[] params;
-    private byte[] frame;
+    byte[] frame;
 
     Step(int epoch, long step, long stepInEpoch, float[] params) {
       this.epoch = epoch;
       this.step = step;
       this.stepInEpoch = stepInEpoch;
       this.params = params;
-    }
-
-    byte[] frame() {
-      if (frame == null) frame = Wire.step(epoch, step, stepInEpoch, params);
-      return frame;
     }
   }
 
@@ -69,6 +67,7 @@ final class Links {
     private final InputStream in;
     private final OutputStream out;
     private final Wire wire = new Wire();
+    private float[] grad;
 
     SocketDriverLink(Socket socket, InputStream in) throws IOException {
       this.socket = socket;
@@ -78,13 +77,19 @@ final class Links {
 
     @Override
     public void send(Step step) throws IOException {
-      out.write(step == null ? Wire.end() : step.frame());
+      out.write(step == null ? Wire.end() : step.frame);
       out.flush();
     }
 
+    /**
+     * The gradient array is reused for this link's next result: the driver has merged and applied
+     * a step before it sends the next one.
+     */
     @Override
     public GradientSum receive(Wire.StillWaiting waiting) throws IOException {
-      return wire.readResult(in, waiting);
+      GradientSum r = wire.readResult(in, grad, waiting);
+      if (r.grad != null) grad = r.grad;
+      return r;
     }
 
     @Override

@@ -9,8 +9,8 @@ import dev.dptrain.worker.Worker;
  * Both implementations compute the same thing (bit-identical); they differ in what a step costs.
  * <ul>
  *   <li>{@link BroadcastSteps}: a Spark broadcast and one Spark job per step.</li>
- *   <li>{@link ChannelSteps}: one barrier job per epoch whose tasks stay up and exchange parameters
- *       and results with the driver over a socket (or, for tasks inside the driver's JVM, by
+ *   <li>{@link ChannelSteps}: one barrier job whose tasks stay up from step to step (until
+ *       {@link #release}) and exchange parameters and results with the driver over a socket (or, for tasks inside the driver's JVM, by
  *       reference), so a step costs no scheduling at all.</li>
  * </ul>
  */
@@ -18,8 +18,11 @@ public interface StepTransport extends AutoCloseable {
   /** The summed result of all partitions for the step at {@code at}, with these parameters. */
   GradientSum step(Worker.StepCoordinates at, float[] params);
 
-  /** The epoch's steps are done (or training stops early): release the executors. */
-  void endEpoch();
+  /**
+   * Releases the executors before any other Spark job (validation, precise BN) or at the end of
+   * training; the next {@link #step} takes them again.
+   */
+  void release();
 
   @Override
   void close();

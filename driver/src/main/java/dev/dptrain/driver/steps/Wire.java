@@ -48,12 +48,17 @@ final class Wire {
         .putInt(MAGIC).putLong(token).putInt(partition).putInt(stageAttempt).array();
   }
 
-  /** Encodes a STEP frame once; the driver writes the same bytes to every task. */
-  static byte[] step(int epoch, long step, long stepInEpoch, float[] params) {
-    ByteBuffer b = ByteBuffer.allocate(STEP_HEADER + 4 * params.length).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Encodes a STEP frame once (the driver writes the same bytes to every task) into {@code reuse}
+   * when it has the right size, else into a new array.
+   */
+  static byte[] step(int epoch, long step, long stepInEpoch, float[] params, byte[] reuse) {
+    int size = STEP_HEADER + 4 * params.length;
+    byte[] frame = reuse != null && reuse.length == size ? reuse : new byte[size];
+    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(STEP).putInt(epoch).putLong(step).putLong(stepInEpoch).putInt(params.length);
     b.asFloatBuffer().put(params);
-    return b.array();
+    return frame;
   }
 
   static byte[] end() {
@@ -76,7 +81,8 @@ final class Wire {
     out.flush();
   }
 
-  GradientSum readResult(InputStream in, StillWaiting waiting) throws IOException {
+  /** Reads a RESULT; its gradient goes into {@code gradReuse} when that has the right size. */
+  GradientSum readResult(InputStream in, float[] gradReuse, StillWaiting waiting) throws IOException {
     ByteBuffer h = read(in, RESULT_HEADER + 4, waiting);
     int type = h.getInt();
     if (type != RESULT) throw new IOException("expected a RESULT frame, got type " + type);
@@ -87,7 +93,7 @@ final class Wire {
     r.computeNanos = h.getLong();
     int g = h.getInt();
     if (g >= 0) {
-      r.grad = new float[g];
+      r.grad = gradReuse != null && gradReuse.length == g ? gradReuse : new float[g];
       read(in, 4 * g, waiting).asFloatBuffer().get(r.grad);
     }
     int s = read(in, 4, waiting).getInt();

@@ -5,6 +5,7 @@ import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
+import java.util.Arrays;
 
 /**
  * Single-process mini-batch training: the reference the Spark trainer is checked against. It
@@ -56,6 +57,7 @@ public final class LocalTrainer {
     Stepper stepper = new Stepper(network, spec, perEpoch * spec.epochs());
     TrainingState state = stepper.initialState();
     SliceGradient slice = new SliceGradient();
+    float[] grad = new float[network.paramCount()]; // reused: a fresh megabyte per step costs G1 pauses
     for (; state.epoch < spec.epochs(); state.epoch++, state.stepInEpoch = 0) {
       int[][] orders = new int[ghostPartitions][];
       for (int p = 0; p < ghostPartitions; p++) orders[p] = plan.localOrder(p, state.epoch);
@@ -63,6 +65,8 @@ public final class LocalTrainer {
       epochTrain.hasAccuracy = network.loss().hasAccuracy();
       for (long k = 0; k < perEpoch; k++) {
         GradientSum sum = new GradientSum();
+        Arrays.fill(grad, 0f);
+        sum.grad = grad;
         for (int p = 0; p < ghostPartitions; p++) {
           slice.accumulate(network, state.params, state.normState, blocks[p], orders[p],
               (int) plan.sliceFrom(p, k), (int) plan.sliceFrom(p, k + 1),

@@ -43,14 +43,11 @@ public final class Stepper {
     float inv = (float) (1.0 / sum.count);
     float wd = spec.optimizer().decoupledWeightDecay() ? 0f : (float) spec.weightDecay();
     float l1 = (float) spec.l1();
-    double sq = 0;
-    for (int i = 0; i < g.length; i++) {
-      float gi = g[i] * inv + wd * w[i];
-      if (l1 != 0) gi += l1 * Math.signum(w[i]);
-      g[i] = gi;
-      sq += (double) gi * gi;
+    for (int i = 0; i < g.length; i++) g[i] = g[i] * inv + wd * w[i];
+    if (l1 != 0) {
+      for (int i = 0; i < g.length; i++) g[i] += l1 * Math.signum(w[i]);
     }
-    double norm = Math.sqrt(sq);
+    double norm = Math.sqrt(sumOfSquares(g));
     if (!Double.isFinite(norm)) {
       throw new ArithmeticException("gradient norm is " + norm + " at step " + state.step
           + ": the loss diverged; lower the learning rate or enable clip-norm");
@@ -67,5 +64,36 @@ public final class Stepper {
     state.step++;
     state.stepInEpoch++;
     return info;
+  }
+
+  /**
+   * Σ g² in double over eight interleaved partial sums, combined in a fixed order. One running
+   * sum is a chain of dependent additions (about 0.4 ms for 270,000 parameters, most of the
+   * driver's step); eight chains run in parallel, and the fixed order keeps the result
+   * deterministic.
+   */
+  static double sumOfSquares(float[] g) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    int n = g.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      s0 += (double) g[i] * g[i];
+      s1 += (double) g[i + 1] * g[i + 1];
+      s2 += (double) g[i + 2] * g[i + 2];
+      s3 += (double) g[i + 3] * g[i + 3];
+      s4 += (double) g[i + 4] * g[i + 4];
+      s5 += (double) g[i + 5] * g[i + 5];
+      s6 += (double) g[i + 6] * g[i + 6];
+      s7 += (double) g[i + 7] * g[i + 7];
+    }
+    for (; i < n; i++) s0 += (double) g[i] * g[i];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }

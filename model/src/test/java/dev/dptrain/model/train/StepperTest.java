@@ -250,4 +250,19 @@ class StepperTest {
     stepper.apply(s2, g);
     assertArrayEquals(new float[] {0.1f, -0.1f, 1.0f, 1.1f}, s2.normState, 1e-6f);
   }
+
+  /** The eight-way partial sums give Σg² of every length, tails included, to double rounding. */
+  @Test
+  void sumOfSquaresMatchesTheDefinition() {
+    java.util.Random rnd = new java.util.Random(3);
+    for (int n = 0; n <= 40; n++) {
+      float[] g = new float[n];
+      double exact = 0;
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) rnd.nextGaussian() * (i % 5 == 0 ? 1e3f : 1f);
+        exact += (double) g[i] * g[i];
+      }
+      assertEquals(exact, Stepper.sumOfSquares(g), 1e-12 * Math.max(1, exact), "n = " + n);
+    }
+  }
 }

@@ -21,8 +21,11 @@ import java.util.function.DoubleSupplier;
  * central differences {@code (L(v+h) - L(v-h)) / (v⁺ - v⁻)}, where {@code v⁺}, {@code v⁻} are the
  * perturbed values after rounding to float (the step actually taken, not the nominal 2h).
  *
- * <p>Comparisons use {@code |a-b| / max(|a|+|b|, floor)}: relative where the gradient is large,
- * absolute (scaled by 1/floor) where both sides are tiny.
+ * <p>Comparisons use {@code max(0, |a-b| - noise) / max(|a|+|b|, floor)}: relative where the
+ * gradient is large, absolute (scaled by 1/floor) where both sides are tiny, after allowing for the
+ * float32 rounding noise of the central difference itself ({@link Numeric}). That noise depends on
+ * the BLAS kernel (summation order differs between AVX2 and AVX-512 kernels), so it is bounded
+ * from the arithmetic instead of being absorbed into a tolerance tuned on one machine.
  */
 public final class GradientCheck {
   private GradientCheck() {}
@@ -72,6 +75,10 @@ public final class GradientCheck {
   // ---------------------------------------------------------------------------------------------
   // Core numerics
 
+  /** Unit roundoffs of float32 and float64. */
+  public static final double U32 = 0x1p-24;
+  public static final double U64 = 0x1p-53;
+
   /** Σ_i r_i y_i over the first r.length outputs, accumulated in double. */
   public static double weightedSum(double[] r, float[] y) {
     double s = 0;
@@ -79,12 +86,42 @@ public final class GradientCheck {
     return s;
   }
 
+  /** Σ_i |r_i y_i|: the magnitude of the float32 terms a weighted-sum objective adds up. */
+  public static double weightedAbsSum(double[] r, float[] y) {
+    double s = 0;
+    for (int i = 0; i < r.length; i++) s += Math.abs(r[i] * y[i]);
+    return s;
+  }
+
+  /**
+   * Numerical derivatives and, per entry, a bound on their rounding noise: if one evaluation of the
+   * objective is off by at most {@code evalError}, the difference quotient is off by at most
+   * {@code 2·evalError / (v⁺ - v⁻)}.
+   */
+  public record Numeric(double[] values, double[] noise) {}
+
+  /**
+   * The error bound of an objective that adds up float32 terms (outputs weighted by r) in double:
+   * each term is taken to carry one float32 unit roundoff of its magnitude, the errors added with
+   * aligned signs, the worst case over signs. A single term's error grows with the depth m of its
+   * computation (about √m·u for an m-term float32 sum, Higham and Mary 2019), but the errors of the
+   * n terms are independent, so their sum grows as √(n·m)·u·rms(term) while this bound is
+   * n·u·mean(term): it covers the realistic error whenever m is not much more than n, as in every
+   * check here. Summation order, and so this error, differs between BLAS kernels (AVX2, AVX-512).
+   */
+  public static double float32Error(double[] r, float[] y) {
+    return U32 * weightedAbsSum(r, y);
+  }
+
   /**
    * Central differences of {@code objective} with respect to {@code v[from, from+count)}, each
-   * perturbed by ±h in turn (and restored exactly afterwards).
+   * perturbed by ±h in turn (and restored exactly afterwards); {@code evalError} bounds the absolute
+   * rounding error of one evaluation of the objective (see {@link Numeric}).
    */
-  public static double[] centralDifferences(float[] v, int from, int count, double h, DoubleSupplier objective) {
+  public static Numeric centralDifferences(float[] v, int from, int count, double h, double evalError,
+                                           DoubleSupplier objective) {
     double[] g = new double[count];
+    double[] noise = new double[count];
     for (int k = 0; k < count; k++) {
       int i = from + k;
       float orig = v[i];
@@ -96,25 +133,24 @@ public final class GradientCheck {
       double lm = objective.getAsDouble();
       v[i] = orig;
       g[k] = (lp - lm) / ((double) plus - (double) minus);
+      noise[k] = 2 * evalError / ((double) plus - (double) minus);
     }
-    return g;
-  }
-
-  public static double relativeError(double a, double b, double floor) {
-    return Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), floor);
+    return new Numeric(g, noise);
   }
 
   /** Outcome of comparing an analytic gradient with a numerical one. */
   public record Comparison(String what, double maxError, int worst, double analytic, double numeric,
-                           int significant, int total) {
+                           double maxNoise, int significant, int total) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%s: max rel err %.3e at [%d] (analytic %.8g, numeric %.8g), "
-          + "%d/%d entries above floor", what, maxError, worst, analytic, numeric, significant, total);
+          + "rounding noise of the differences up to %.2e, %d/%d entries above floor",
+          what, maxError, worst, analytic, numeric, maxNoise, significant, total);
     }
   }
 
-  public static Comparison compare(String what, double[] analytic, double[] numeric, double floor) {
+  public static Comparison compare(String what, double[] analytic, Numeric numerical, double floor) {
+    double[] numeric = numerical.values();
     assertEquals(numeric.length, analytic.length, what + ": gradient lengths differ");
     double max = -1;
     int worst = -1;
@@ -126,14 +162,15 @@ public final class GradientCheck {
         fail(what + ": non-finite gradient at [" + i + "]: analytic " + a + ", numeric " + b);
       }
       if (Math.abs(a) + Math.abs(b) > floor) significant++;
-      double e = relativeError(a, b, floor);
+      double e = Math.max(0, Math.abs(a - b) - numerical.noise()[i]) / Math.max(Math.abs(a) + Math.abs(b), floor);
       if (e > max) {
         max = e;
         worst = i;
       }
     }
+    double maxNoise = Arrays.stream(numerical.noise()).max().orElse(0);
     return new Comparison(what, max, worst, worst < 0 ? 0 : analytic[worst], worst < 0 ? 0 : numeric[worst],
-        significant, analytic.length);
+        maxNoise, significant, analytic.length);
   }
 
   /** Whether {@code -Dgradcheck.verbose=true} asks for every comparison to be printed. */
@@ -143,7 +180,7 @@ public final class GradientCheck {
    * Asserts max relative error ≤ tol, and that at least a quarter of the entries are above the
    * floor, so that a check cannot pass vacuously on (near-)zero gradients.
    */
-  public static Comparison assertGradientsMatch(String what, double[] analytic, double[] numeric,
+  public static Comparison assertGradientsMatch(String what, double[] analytic, Numeric numeric,
                                                 double tol, double floor) {
     Comparison c = compare(what, analytic, numeric, floor);
     if (VERBOSE) System.out.println("[gradcheck] " + c);
@@ -162,10 +199,10 @@ public final class GradientCheck {
     /** Output of the unperturbed forward (first batch * outSize floats). */
     public float[] output;
     public double[] analyticInput;
-    public double[] numericInput;
+    public Numeric numericInput;
     /** What backward ADDED into the layer's slice of {@code pass.grads}. */
     public double[] analyticParams;
-    public double[] numericParams;
+    public Numeric numericParams;
   }
 
   /**
@@ -220,8 +257,9 @@ public final class GradientCheck {
     }
 
     DoubleSupplier objective = () -> weightedSum(r, layer.forward(pass, x, batch));
-    out.numericInput = centralDifferences(x, 0, nIn, h, objective);
-    out.numericParams = centralDifferences(pass.params, paramOffset, np, h, objective);
+    double evalError = float32Error(r, out.output);
+    out.numericInput = centralDifferences(x, 0, nIn, h, evalError, objective);
+    out.numericParams = centralDifferences(pass.params, paramOffset, np, h, evalError, objective);
     return out;
   }
 

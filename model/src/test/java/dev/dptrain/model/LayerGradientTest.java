@@ -3,6 +3,8 @@ package dev.dptrain.model;
 import static dev.dptrain.model.GradientCheck.assertGradientsMatch;
 import static dev.dptrain.model.GradientCheck.awayFromZero;
 import static dev.dptrain.model.GradientCheck.centralDifferences;
+import static dev.dptrain.model.GradientCheck.U32;
+import static dev.dptrain.model.GradientCheck.float32Error;
 import static dev.dptrain.model.GradientCheck.objectiveWeights;
 import static dev.dptrain.model.GradientCheck.uniform;
 import static dev.dptrain.model.GradientCheck.weightedSum;
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.GradientCheck.Numeric;
 import dev.dptrain.model.GradientCheck.LayerGradients;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.init.Init;
@@ -227,8 +230,9 @@ class LayerGradientTest {
       }
     }
     DoubleSupplier objective = () -> weightedSum(r, layer.forward(pass, x, batch));
-    double[] numericX = centralDifferences(x, 0, x.length, 1e-2, objective);
-    double[] numericP = centralDifferences(params, OFFSET, 2 * channels, 1e-2, objective);
+    double evalError = float32Error(r, y);
+    Numeric numericX = centralDifferences(x, 0, x.length, 1e-2, evalError, objective);
+    Numeric numericP = centralDifferences(params, OFFSET, 2 * channels, 1e-2, evalError, objective);
     assertGradientsMatch("batchnorm inference dy/dx", dx, numericX, 1e-3, 1e-2);
     assertGradientsMatch("batchnorm inference dγ,dβ", dParams, numericP, 1e-3, 1e-2);
   }
@@ -263,7 +267,7 @@ class LayerGradientTest {
       double expectedOut = keptHere ? x[i] * keepScale : 0;
       double expectedSlope = keptHere ? r[i] * keepScale : 0;
       assertEquals(expectedOut, g.output[i], 1e-6 * Math.abs(x[i]), "dropout output [" + i + "]");
-      assertEquals(expectedSlope, g.numericInput[i], 1e-4, "numeric dL/dx [" + i + "]");
+      assertEquals(expectedSlope, g.numericInput.values()[i], 1e-4, "numeric dL/dx [" + i + "]");
       assertEquals(expectedSlope, g.analyticInput[i], 1e-6, "analytic dL/dx [" + i + "]");
     }
     // About (1-p) n kept: within 5 standard deviations of the binomial.
@@ -349,7 +353,8 @@ class LayerGradientTest {
     List<Layer> layers = net.layers();
     boolean[] baseSigns = preReluSigns(layers, params, x, batch);
     double h = 5e-3;
-    double[] numeric = centralDifferences(params, 0, params.length, h, () -> {
+    // Each example's loss comes from float32 logits: about one float32 unit roundoff of its size.
+    Numeric numeric = centralDifferences(params, 0, params.length, h, U32 * base, () -> {
       boolean[] signs = preReluSigns(layers, params, x, batch);
       for (int i = 0; i < signs.length; i++) {
         assertEquals(baseSigns[i], signs[i], "a perturbation crossed the ReLU kink at " + i);

@@ -1,6 +1,8 @@
 package dev.dptrain.driver;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
@@ -11,6 +13,9 @@ import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
+import dev.dptrain.worker.data.Example;
+import dev.dptrain.worker.data.IdxRecords;
+import dev.dptrain.worker.data.RecordKey;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -29,11 +34,40 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(GradientSum.class);
     kryo.register(Evaluation.class);
     kryo.register(StepPayload.class);
+    kryo.register(java.util.HashMap.class); // the input's file index, broadcast to the readers
+    // Records on their way from the readers to the balancing shuffle: written field by field
+    // (bulk floats), the key first.
+    kryo.register(RecordKey.class, new com.esotericsoftware.kryo.Serializer<RecordKey>() {
+      @Override
+      public void write(Kryo k, Output out, RecordKey key) {
+        out.writeInt(key.file());
+        out.writeLong(key.record());
+      }
+
+      @Override
+      public RecordKey read(Kryo k, Input in, Class<RecordKey> type) {
+        return new RecordKey(in.readInt(), in.readLong());
+      }
+    });
+    kryo.register(Example.class, new com.esotericsoftware.kryo.Serializer<Example>() {
+      @Override
+      public void write(Kryo k, Output out, Example e) {
+        out.writeInt(e.features().length);
+        out.writeFloats(e.features());
+        out.writeFloat(e.label());
+      }
+
+      @Override
+      public Example read(Kryo k, Input in, Class<Example> type) {
+        float[] x = in.readFloats(in.readInt());
+        return new Example(x, in.readFloat());
+      }
+    });
     JavaSerializer java = new JavaSerializer();
     for (Class<?> c : new Class<?>[] {NetworkSpec.class, Shape.class, Init.class, Init.Scheme.class,
         LayerSpec.DenseSpec.class, LayerSpec.ActivationSpec.class, LayerSpec.SoftmaxSpec.class,
         LayerSpec.BatchNormSpec.class, LayerSpec.DropoutSpec.class, Dataset.class,
-        PackedPartition.class, Worker.StepCoordinates.class}) {
+        PackedPartition.class, Worker.StepCoordinates.class, IdxRecords.Header.class}) {
       kryo.register(c, java);
     }
   }

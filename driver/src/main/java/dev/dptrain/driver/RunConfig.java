@@ -1,7 +1,7 @@
 package dev.dptrain.driver;
 
 import com.typesafe.config.ConfigRenderOptions;
-import dev.dptrain.driver.io.DataSource;
+import dev.dptrain.worker.data.DataSource;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;

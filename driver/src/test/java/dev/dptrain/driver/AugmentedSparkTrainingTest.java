@@ -1,5 +1,6 @@
 package dev.dptrain.driver;
 
+import dev.dptrain.driver.data.PackedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.driver.io.DataSource;
+import dev.dptrain.worker.data.DataSource;
 import dev.dptrain.model.config.Conf;
 import org.junit.jupiter.api.Test;
 

@@ -68,7 +68,7 @@ public final class Worker {
         Arrays.fill(grad, 0f);
       }
       sum.grad = grad;
-      slice.accumulate(net, params, null, part.data(), localOrder(at.seed(), at.epoch(), part),
+      slice.accumulate(net, params, null, part, localOrder(at.seed(), at.epoch(), part),
           from, to, BatchPlan.batchSeed(at.seed(), at.step(), part.index()), augment, sum);
     }
     sum.computeNanos = System.nanoTime() - t0;
@@ -92,16 +92,13 @@ public final class Worker {
     Evaluation ev = new Evaluation();
     ev.hasAccuracy = net.loss().hasAccuracy();
     int batch = 1000;
-    int d = part.data().shape().size();
-    int lw = part.data().labelWidth();
-    float[] x = part.data().features();
-    float[] y = part.data().labels();
+    int d = part.shape().size();
+    int lw = part.labelWidth();
     float[] xb = new float[Math.min(batch, part.size()) * d];
     float[] yb = new float[Math.min(batch, part.size()) * lw];
     for (int from = 0; from < part.size(); from += batch) {
       int m = Math.min(batch, part.size() - from);
-      System.arraycopy(x, from * d, xb, 0, m * d);
-      System.arraycopy(y, from * lw, yb, 0, m * lw);
+      part.copy(from, m, xb, yb);
       net.evaluate(params, normState, xb, yb, m, ev);
     }
     return ev;
@@ -117,15 +114,15 @@ public final class Worker {
     double[] pooled = net.emptyStats();
     int n = part.size();
     int[] ord = localOrder(seed, 0, part);
-    int d = part.data().shape().size();
-    int lw = part.data().labelWidth();
+    int d = part.shape().size();
+    int lw = part.labelWidth();
     for (int k = 0; k < Math.min(batches, stepsPerEpoch); k++) {
       int from = (int) BatchPlan.sliceFrom(n, stepsPerEpoch, k);
       int to = (int) BatchPlan.sliceFrom(n, stepsPerEpoch, k + 1);
       if (to <= from) continue;
       float[] xb = new float[(to - from) * d];
       float[] yb = new float[(to - from) * lw];
-      part.data().gather(ord, from, to - from, xb, yb);
+      part.gather(ord, from, to - from, xb, yb);
       NormStats.merge(pooled, net.batchStatistics(params, null, xb, to - from, BatchPlan.batchSeed(seed, k, part.index())));
     }
     return pooled;

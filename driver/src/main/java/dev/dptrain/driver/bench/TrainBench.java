@@ -1,6 +1,6 @@
 package dev.dptrain.driver.bench;
 
-import dev.dptrain.driver.PackedData;
+import dev.dptrain.driver.data.PackedData;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.steps.StepTransport;

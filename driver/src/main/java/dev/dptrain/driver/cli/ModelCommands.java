@@ -3,19 +3,19 @@ package dev.dptrain.driver.cli;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
-import dev.dptrain.driver.io.DataSource;
-import dev.dptrain.driver.io.DistributedStandardizer;
-import dev.dptrain.driver.io.LabelRule;
+import dev.dptrain.driver.data.DistributedData;
 import dev.dptrain.driver.io.ModelRunner;
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
-import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.DptrainVersion;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
+import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.worker.data.LabelRule;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -68,9 +68,11 @@ final class ModelCommands {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
       Network net = Network.build(model.spec());
-      Dataset data = src.read(spark, net.spec().input(), TrainingData.labelRule(net));
-      JavaRDD<PackedPartition> rdd = DistributedStandardizer.packed(sc, data, sc.defaultParallelism(), model.standardizer());
-      Evaluation ev = ModelRunner.evaluate(sc, model, rdd, 2);
+      Shape shape = net.spec().input();
+      JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
+          DistributedData.records(spark, src, shape, TrainingData.labelRule(net)), shape, sc.defaultParallelism(), 0, 0),
+          model.standardizer());
+      Evaluation ev = DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
       out.printf(Locale.ROOT, "dptrain: %s: %d examples  loss %.6f%s%n", src.path(), ev.count, ev.meanLoss(),
           ev.hasAccuracy ? String.format(Locale.ROOT, "  accuracy %.6f", ev.accuracy()) : "");
       rdd.unpersist(false);
@@ -89,14 +91,17 @@ final class ModelCommands {
     try (SparkSession spark = session(a, "dptrain predict")) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
-      Dataset data = src.read(spark, model.spec().input(), LabelRule.IGNORED);
-      JavaRDD<PackedPartition> rdd = DistributedStandardizer.packed(sc, data, sc.defaultParallelism(), model.standardizer());
-      var rows = ModelRunner.predict(spark, model, rdd, data.size());
+      var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED);
+      var rows = ModelRunner.predict(spark, model, records).cache();
       var writer = rows.write();
-      if (outFormat.equals("csv")) writer.option("header", "true").csv(output);
-      else writer.parquet(output);
-      rdd.unpersist(false);
-      out.printf(Locale.ROOT, "dptrain: wrote %d predictions to %s (%s)%n", data.size(), output, outFormat);
+      DistributedData.run(() -> {
+        if (outFormat.equals("csv")) writer.option("header", "true").csv(output);
+        else writer.parquet(output);
+        return null;
+      });
+      long n = rows.count();
+      rows.unpersist();
+      out.printf(Locale.ROOT, "dptrain: wrote %d predictions to %s (%s)%n", n, output, outFormat);
       return 0;
     }
   }

@@ -5,11 +5,15 @@ import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.io.SavedModel;
-import dev.dptrain.model.train.BatchPlan;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
+import dev.dptrain.worker.data.Example;
+import dev.dptrain.worker.data.RecordKey;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,8 +23,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
-/** Distributed inference with a saved model on (already standardised) partitioned data. */
+/** Distributed inference with a saved model: evaluation over packed partitions, prediction over records. */
 public final class ModelRunner {
   private ModelRunner() {}
 
@@ -38,33 +43,40 @@ public final class ModelRunner {
   }
 
   /**
-   * One row per example: {@code row} (0-based index in the input), {@code prediction} (the
-   * argmax class) and {@code p_0 .. p_{k-1}} (class probabilities) for classifiers; {@code row}
-   * and {@code output_0 ..} for regression. {@code data} must come from
-   * {@link dev.dptrain.driver.PackedData#fromDataset} (contiguous blocks) over {@code total} examples.
+   * One row per input record, in input order (file by file, each in its own order): {@code row}
+   * (0-based index in the input), {@code prediction} (the argmax class) and {@code p_0 .. p_{k-1}}
+   * (class probabilities) for classifiers; {@code row} and {@code output_0 ..} for regression.
+   * The records are scored where they are read, in batches, with the model's standardisation.
    */
   public static org.apache.spark.sql.Dataset<Row> predict(SparkSession spark, SavedModel model,
-                                                           JavaRDD<PackedPartition> data, long total) {
+                                                           JavaPairRDD<RecordKey, Example> records) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     NetworkSpec spec = model.spec();
     int width = Network.build(spec).outputSize();
     int classes = model.classes();
     boolean sigmoidPair = classes == 2 && width == 1;
-    int partitions = data.getNumPartitions();
+    Standardizer st = model.standardizer();
     Broadcast<NetworkSpec> specBc = sc.broadcast(spec);
     Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(model.params(), model.state()));
-    JavaRDD<Row> rows = data.flatMap(p -> {
+    JavaPairRDD<Tuple2<RecordKey, Example>, Long> indexed = records.sortByKey().zipWithIndex();
+    JavaRDD<Row> rows = indexed.mapPartitions(it -> {
       Network net = Worker.get().network(specBc.value());
-      int n = p.size();
-      int d = p.data().shape().size();
-      long first = BatchPlan.blockStart(total, partitions, p.index());
-      List<Row> out = new ArrayList<>(n);
+      Shape shape = specBc.value().input();
+      int d = shape.size();
       int batch = 512;
-      for (int from = 0; from < n; from += batch) {
-        int m = Math.min(batch, n - from);
-        float[] x = java.util.Arrays.copyOfRange(p.data().features(), from * d, (from + m) * d);
+      float[] x = new float[batch * d];
+      long[] index = new long[batch];
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        int m = 0;
+        for (; m < batch && it.hasNext(); m++) {
+          Tuple2<Tuple2<RecordKey, Example>, Long> t = it.next();
+          System.arraycopy(t._1()._2().features(), 0, x, m * d, d);
+          index[m] = t._2();
+        }
+        st.apply(x, m, shape);
         float[] y = net.predict(payload.value().params, payload.value().normState, x, m);
-        for (int i = 0; i < m; i++) out.add(row(first + from + i, y, i * width, width, classes, sigmoidPair));
+        for (int i = 0; i < m; i++) out.add(row(index[i], y, i * width, width, classes, sigmoidPair));
       }
       return out.iterator();
     });

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.driver.PackedData;
+import dev.dptrain.driver.data.PackedData;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.model.Evaluation;

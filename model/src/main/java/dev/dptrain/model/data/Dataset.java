@@ -7,7 +7,8 @@ import dev.dptrain.model.Shape;
  * (n x labelWidth). Packed arrays, not one object per example, are what keeps copying,
  * caching and serialising cheap.
  */
-public record Dataset(Shape shape, int labelWidth, float[] features, float[] labels) implements java.io.Serializable {
+public record Dataset(Shape shape, int labelWidth, float[] features, float[] labels)
+    implements Examples, java.io.Serializable {
   public Dataset {
     if (labelWidth <= 0) throw new IllegalArgumentException("labelWidth must be positive");
     if (features.length % shape.size() != 0) {
@@ -20,11 +21,12 @@ public record Dataset(Shape shape, int labelWidth, float[] features, float[] lab
     }
   }
 
+  @Override
   public int size() {
     return features.length / shape.size();
   }
 
-  /** Copies the examples idx[from..from+n) into the front of xb and yb. */
+  @Override
   public void gather(int[] idx, int from, int n, float[] xb, float[] yb) {
     int d = shape.size();
     for (int i = 0; i < n; i++) {
@@ -32,6 +34,12 @@ public record Dataset(Shape shape, int labelWidth, float[] features, float[] lab
       System.arraycopy(features, e * d, xb, i * d, d);
       System.arraycopy(labels, e * labelWidth, yb, i * labelWidth, labelWidth);
     }
+  }
+
+  @Override
+  public void copy(int from, int n, float[] xb, float[] yb) {
+    System.arraycopy(features, from * shape.size(), xb, 0, n * shape.size());
+    System.arraycopy(labels, from * labelWidth, yb, 0, n * labelWidth);
   }
 
   /** The examples [from, from+n) as a new dataset. */

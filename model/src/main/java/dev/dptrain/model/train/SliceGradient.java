@@ -3,7 +3,7 @@ package dev.dptrain.model.train;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.data.Augmentation;
-import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.Examples;
 
 /**
  * A partition's share of one step: gathers examples order[from, to) of its data into reusable
@@ -15,7 +15,7 @@ public final class SliceGradient {
   private float[] xb = new float[0];
   private float[] yb = new float[0];
 
-  public void accumulate(Network net, float[] params, float[] normState, Dataset data, int[] order,
+  public void accumulate(Network net, float[] params, float[] normState, Examples data, int[] order,
                          int from, int to, long seed, Augmentation augment, GradientSum acc) {
     int n = to - from;
     if (n <= 0) return;

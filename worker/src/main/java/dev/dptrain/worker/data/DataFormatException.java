@@ -1,4 +1,4 @@
-package dev.dptrain.driver.io;
+package dev.dptrain.worker.data;
 
 /** Bad input data; the message names the file, the record and what was expected. */
 public final class DataFormatException extends IllegalArgumentException {

@@ -1,9 +1,8 @@
-package dev.dptrain.driver.io;
+package dev.dptrain.driver.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.model.Rng;
 import dev.dptrain.model.Shape;
@@ -50,18 +49,22 @@ class DistributedStandardizerTest {
   }
 
   @Test
-  void appliesTheSameTransformAsTheDriver() {
+  void appliesTheSameTransformAsTheDriverToEveryChunk() {
     Dataset d = images(50);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, d, 3);
     Standardizer st = DistributedStandardizer.fit(rdd, Standardizer.Mode.STANDARDIZE, true, 2);
     float[] expected = d.features().clone();
     st.apply(expected, d.size(), d.shape());
-    float[] got = new float[expected.length];
-    int off = 0;
-    for (PackedPartition p : DistributedStandardizer.apply(rdd, st).collect()) {
-      System.arraycopy(p.data().features(), 0, got, off, p.data().features().length);
-      off += p.data().features().length;
-    }
-    assertArrayEquals(expected, got);
+    // Two partitions, the second one packed from several chunks.
+    PackedPartition a = new PackedPartition(0, d.slice(0, 20));
+    PackedPartition b = new PackedPartition(1, d.slice(20, 10));
+    for (PackedPartition p : new PackedPartition[] {a, b}) assertEquals(p, DistributedStandardizer.applyInPlace(p, st));
+    float[] got = new float[30 * d.shape().size()];
+    float[] labels = new float[30];
+    a.copy(0, 20, got, labels);
+    float[] rest = new float[10 * d.shape().size()];
+    b.copy(0, 10, rest, labels);
+    System.arraycopy(rest, 0, got, 20 * d.shape().size(), rest.length);
+    assertArrayEquals(java.util.Arrays.copyOf(expected, got.length), got);
   }
 }

@@ -1,4 +1,4 @@
-package dev.dptrain.driver.io;
+package dev.dptrain.driver.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
+import dev.dptrain.worker.data.DataFormatException;
+import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.worker.data.Example;
+import dev.dptrain.worker.data.LabelRule;
+import dev.dptrain.worker.data.RecordKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +28,12 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
 
-/** LibSVM, CSV and Parquet readers on small real files, including every kind of bad record. */
+/**
+ * IDX, LibSVM, CSV and Parquet read by Spark tasks from small real files, including every kind of
+ * bad record: each error reaches the driver as the task's own one-line message.
+ */
 class DataFormatsTest {
   private static final Shape THREE = Shape.vector(3);
   private static final LabelRule CLASSES_3 = LabelRule.classes(3);
@@ -47,14 +57,33 @@ class DataFormatsTest {
     return new DataSource("csv", path, null, label, null, header, ',');
   }
 
+  /** Every record, read by the tasks, in key order (file, then position), as one data set. */
+  static Dataset read(DataSource src, Shape shape, LabelRule rule) {
+    List<Tuple2<RecordKey, Example>> recs = DistributedData.run(() -> {
+      try {
+        return DistributedData.records(SparkTestSupport.session(), src, shape, rule).sortByKey().collect();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    int d = shape.size();
+    float[] x = new float[recs.size() * d];
+    float[] y = new float[recs.size()];
+    for (int i = 0; i < recs.size(); i++) {
+      System.arraycopy(recs.get(i)._2().features(), 0, x, i * d, d);
+      y[i] = recs.get(i)._2().label();
+    }
+    return new Dataset(shape, 1, x, y);
+  }
+
   private static String error(DataSource src, Shape shape, LabelRule rule) {
-    return assertThrows(DataFormatException.class, () -> src.read(spark, shape, rule)).getMessage();
+    return assertThrows(DataFormatException.class, () -> read(src, shape, rule)).getMessage();
   }
 
   @Test
   void csvWithHeaderAndNamedLabelColumn() throws IOException {
     String p = write("a.csv", "f1,y,f2,f3\n1.5,2,-3,4e-1\n\n0,0,0,7\n");
-    Dataset d = csv(p, "y", true).read(spark, THREE, CLASSES_3);
+    Dataset d = read(csv(p, "y", true), THREE, CLASSES_3);
     assertEquals(2, d.size());
     assertArrayEquals(new float[] {1.5f, -3f, 0.4f, 0f, 0f, 7f}, d.features());
     assertArrayEquals(new float[] {2f, 0f}, d.labels());
@@ -66,7 +95,7 @@ class DataFormatsTest {
     write("parts/part-0001.csv", "1,4,5,6\n");
     write("parts/part-0000.csv", "0,1,2,3\n");
     write("parts/_SUCCESS", "");
-    Dataset d = csv(dir.resolve("parts").toUri().toString(), "0", false).read(spark, THREE, CLASSES_3);
+    Dataset d = read(csv(dir.resolve("parts").toUri().toString(), "0", false), THREE, CLASSES_3);
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.features());
     assertArrayEquals(new float[] {0, 1}, d.labels());
   }
@@ -100,14 +129,14 @@ class DataFormatsTest {
 
   @Test
   void csvWithoutLabelColumnForPrediction() throws IOException {
-    Dataset d = csv(write("p.csv", "1,2,3\n4,5,6\n"), null, false).read(spark, THREE, LabelRule.IGNORED);
+    Dataset d = read(csv(write("p.csv", "1,2,3\n4,5,6\n"), null, false), THREE, LabelRule.IGNORED);
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.features());
   }
 
   @Test
   void libsvmSparseOneBased() throws IOException {
     String p = write("a.libsvm", "2 1:0.5 3:-1\n# comment\n0\n1 2:7 # trailing\n");
-    Dataset d = new DataSource("libsvm", p, null, null, null, false, ',').read(spark, THREE, CLASSES_3);
+    Dataset d = read(new DataSource("libsvm", p, null, null, null, false, ','), THREE, CLASSES_3);
     assertArrayEquals(new float[] {0.5f, 0, -1, 0, 0, 0, 0, 7, 0}, d.features());
     assertArrayEquals(new float[] {2, 0, 1}, d.labels());
   }
@@ -143,17 +172,16 @@ class DataFormatsTest {
   void idxWithAndWithoutLabels() throws IOException {
     String images = idxFile("img-idx3-ubyte", 0x803, new int[] {2, 1, 3}, new byte[] {0, (byte) 255, 51, 0, 0, 102});
     String labels = idxFile("lab-idx1-ubyte", 0x801, new int[] {2}, new byte[] {2, 0});
-    Dataset d = DataSource.idx(images, labels).read(spark, THREE, CLASSES_3);
+    Dataset d = read(DataSource.idx(images, labels), THREE, CLASSES_3);
     assertArrayEquals(new float[] {0, 1, 51 / 255f, 0, 0, 102 / 255f}, d.features(), 1e-7f);
     assertArrayEquals(new float[] {2, 0}, d.labels());
     assertEquals(THREE, d.shape()); // the model's input shape, whatever the file's layout
-    assertEquals(2, DataSource.idx(images, null).read(spark, THREE, LabelRule.IGNORED).size());
+    assertEquals(2, read(DataSource.idx(images, null), THREE, LabelRule.IGNORED).size());
 
-    String msg = assertThrows(IOException.class, () -> DataSource.idx(images, labels).read(spark, Shape.vector(4), CLASSES_3))
-        .getMessage();
+    String msg = error(DataSource.idx(images, labels), Shape.vector(4), CLASSES_3);
     assertTrue(msg.contains(images) && msg.contains("3 features") && msg.contains("needs 4"), msg);
     msg = error(DataSource.idx(images, labels), THREE, LabelRule.classes(2));
-    assertTrue(msg.contains(images + ": record 0") && msg.contains("label 2.0 is not a class index in [0, 2)"), msg);
+    assertTrue(msg.contains(labels + ": record 0") && msg.contains("label 2.0 is not a class index in [0, 2)"), msg);
   }
 
   private String parquet(String name, StructType schema, List<Row> rows) {
@@ -173,7 +201,7 @@ class DataFormatsTest {
         DataTypes.createStructField("label", DataTypes.IntegerType, true)});
     String p = parquet("d.parquet", doubles, List.of(
         RowFactory.create(new double[] {1, 2, 3}, 0), RowFactory.create(new double[] {4, 5, 6}, 2)));
-    Dataset d = pq(p).read(spark, THREE, CLASSES_3);
+    Dataset d = read(pq(p), THREE, CLASSES_3);
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.features());
     assertArrayEquals(new float[] {0, 2}, d.labels());
 
@@ -181,7 +209,7 @@ class DataFormatsTest {
         DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType), true),
         DataTypes.createStructField("label", DataTypes.DoubleType, true)});
     String f = parquet("f.parquet", floats, List.of(RowFactory.create(new float[] {1, 2, 3}, 1.0)));
-    assertArrayEquals(new float[] {1, 2, 3}, pq(f).read(spark, THREE, CLASSES_3).features());
+    assertArrayEquals(new float[] {1, 2, 3}, read(pq(f), THREE, CLASSES_3).features());
   }
 
   @Test
@@ -197,7 +225,7 @@ class DataFormatsTest {
     List<Row> rows = new ArrayList<>();
     rows.add(RowFactory.create(RowFactory.create((byte) 1, null, null, new double[] {1, 2, 3}), 1L));
     rows.add(RowFactory.create(RowFactory.create((byte) 0, 3, new int[] {2}, new double[] {9}), 0L));
-    Dataset d = pq(parquet("v.parquet", schema, rows)).read(spark, THREE, CLASSES_3);
+    Dataset d = read(pq(parquet("v.parquet", schema, rows)), THREE, CLASSES_3);
     assertArrayEquals(new float[] {1, 2, 3, 0, 0, 9}, d.features());
     assertArrayEquals(new float[] {1, 0}, d.labels());
   }

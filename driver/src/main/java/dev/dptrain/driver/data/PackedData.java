@@ -1,4 +1,4 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.data;
 
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.train.BatchPlan;
@@ -9,7 +9,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 
-/** Turns data sets into cached RDDs with one {@link PackedPartition} per partition. */
+/**
+ * Data sets already in the driver's memory (a Java caller's {@link Dataset}, tests) as cached RDDs
+ * with one {@link PackedPartition} per partition. Input files never come this way: they are read
+ * by the executors ({@link DistributedData}).
+ */
 public final class PackedData {
   private PackedData() {}
 

@@ -1,4 +1,4 @@
-package dev.dptrain.driver.io;
+package dev.dptrain.worker.data;
 
 import java.io.Serializable;
 

@@ -1,0 +1,187 @@
+package dev.dptrain.worker.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import scala.Tuple2;
+
+/**
+ * LibSVM and CSV lines as the tasks read them from Hadoop input splits (TextInputFormat: a line
+ * and its byte offset). Each line is parsed and checked where it is read; an error names the
+ * file and the line (its number when the split starts the file, else its byte offset).
+ *
+ * <ul>
+ *   <li>LibSVM: {@code label idx:val idx:val ...}, 1-based increasing indices, absent = 0;
+ *       {@code #} starts a comment.</li>
+ *   <li>CSV: the label column (if any) plus exactly {@code d} numeric feature columns; with
+ *       {@code header}, each file's first line names the columns (a UTF-8 byte order mark is
+ *       dropped) and is skipped.</li>
+ * </ul>
+ */
+public final class TextRecords implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final DataSource src;
+  private final int d;
+  private final LabelRule rule;
+
+  public TextRecords(DataSource src, int features, LabelRule rule) {
+    this.src = src;
+    this.d = features;
+    this.rule = rule;
+  }
+
+  /**
+   * The records of one split of {@code file} (index {@code fileIndex} in the input's file list)
+   * starting at byte {@code splitStart}.
+   */
+  public Iterator<Tuple2<RecordKey, Example>> read(Path file, int fileIndex, long splitStart,
+                                                  Iterator<Tuple2<LongWritable, Text>> lines, Configuration conf)
+      throws IOException {
+    boolean csv = src.format().equals("csv");
+    int labelAt = csv ? labelColumn(file, conf) : -1;
+    Pattern sep = Pattern.compile(Pattern.quote(String.valueOf(src.delimiter())));
+    return new Iterator<>() {
+      Tuple2<RecordKey, Example> ahead;
+      long lineNo = 0; // lines of this split so far; a line number only when the split starts the file
+
+      @Override
+      public boolean hasNext() {
+        while (ahead == null && lines.hasNext()) {
+          Tuple2<LongWritable, Text> t = lines.next();
+          lineNo++;
+          long offset = t._1().get();
+          String line = t._2().toString();
+          if (offset == 0) {
+            line = dropBom(line);
+            if (csv && src.header()) continue;
+          }
+          String where = file + ": " + (splitStart == 0 ? "line " + lineNo : "the line at byte " + offset);
+          Example e = csv ? csvLine(line, labelAt, sep, where) : libsvmLine(line, where);
+          if (e != null) ahead = new Tuple2<>(new RecordKey(fileIndex, offset), e);
+        }
+        return ahead != null;
+      }
+
+      @Override
+      public Tuple2<RecordKey, Example> next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        Tuple2<RecordKey, Example> r = ahead;
+        ahead = null;
+        return r;
+      }
+    };
+  }
+
+  private static String dropBom(String line) {
+    return line.startsWith("\uFEFF") ? line.substring(1) : line;
+  }
+
+  /** The label column of a CSV file: a 0-based index, or a name looked up in the file's header. */
+  private int labelColumn(Path file, Configuration conf) throws IOException {
+    String column = src.labelColumn();
+    if (column == null) return -1;
+    String[] header = null;
+    if (src.header()) {
+      String first = firstLine(file, conf);
+      header = first == null ? new String[0] : dropBom(first).split(Pattern.quote(String.valueOf(src.delimiter())), -1);
+      for (int i = 0; i < header.length; i++) if (header[i].trim().equals(column)) return i;
+    }
+    try {
+      int i = Integer.parseInt(column);
+      if (i < 0) throw new DataFormatException(file + ": label column " + i + " must be >= 0");
+      return i;
+    } catch (NumberFormatException e) {
+      throw new DataFormatException(file + ": label column '" + column + "' is not in the header "
+          + (header == null ? "(no header; set header = true or give a 0-based column index)" : Arrays.toString(header)));
+    }
+  }
+
+  private static String firstLine(Path file, Configuration conf) throws IOException {
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
+    var raw = file.getFileSystem(conf).open(file);
+    var in = codec == null ? raw : codec.createInputStream(raw);
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      return r.readLine();
+    }
+  }
+
+  private Example csvLine(String line, int labelAt, Pattern sep, String where) {
+    if (line.isBlank()) return null;
+    String[] cells = sep.split(line, -1);
+    int want = d + (labelAt >= 0 ? 1 : 0);
+    if (cells.length != want) {
+      throw new DataFormatException(where + ": " + cells.length + " columns, expected " + want + " ("
+          + (labelAt >= 0 ? "a label and " : "") + d + " features)");
+    }
+    float[] x = new float[d];
+    int j = 0;
+    for (int c = 0; c < cells.length; c++) {
+      if (c == labelAt) continue;
+      x[j++] = number(cells[c], where + ": column " + (c + 1));
+    }
+    return new Example(x, labelAt >= 0 ? label(cells[labelAt], where + ": column " + (labelAt + 1)) : 0f);
+  }
+
+  private Example libsvmLine(String line, String where) {
+    int hash = line.indexOf('#');
+    String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
+    if (text.isEmpty()) return null;
+    String[] tok = text.split("\\s+");
+    float[] x = new float[d];
+    int last = 0;
+    for (int t = 1; t < tok.length; t++) {
+      int colon = tok[t].indexOf(':');
+      if (colon <= 0) throw new DataFormatException(where + ": expected index:value, got '" + tok[t] + "'");
+      int idx;
+      try {
+        idx = Integer.parseInt(tok[t].substring(0, colon));
+      } catch (NumberFormatException e) {
+        throw new DataFormatException(where + ": feature index '" + tok[t].substring(0, colon) + "' is not an integer");
+      }
+      if (idx < 1 || idx > d) {
+        throw new DataFormatException(where + ": feature index " + idx + " outside [1, " + d
+            + "] (the model input has " + d + " features; LibSVM indices are 1-based)");
+      }
+      if (idx <= last) throw new DataFormatException(where + ": feature index " + idx + " after " + last + ", expected increasing indices");
+      last = idx;
+      x[idx - 1] = number(tok[t].substring(colon + 1), where + ": feature " + idx);
+    }
+    return new Example(x, label(tok[0], where));
+  }
+
+  private float label(String s, String where) {
+    if (!rule.required()) return 0f;
+    double v;
+    try {
+      v = Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      throw new DataFormatException(where + ": label '" + s + "' is not a number");
+    }
+    rule.check(v, where);
+    return (float) v;
+  }
+
+  static float number(String s, String where) {
+    float v;
+    try {
+      v = Float.parseFloat(s.trim());
+    } catch (NumberFormatException e) {
+      throw new DataFormatException(where + ": '" + s + "' is not a number");
+    }
+    if (!Float.isFinite(v)) throw new DataFormatException(where + ": value " + s.trim() + " is not finite (NaN/Inf)");
+    return v;
+  }
+}

@@ -1,0 +1,151 @@
+package dev.dptrain.worker.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
+
+/** IDX headers checked against the file before anything is allocated; ranges read by seek or from a gzip start. */
+class IdxRecordsTest {
+  private static final Configuration CONF = new Configuration();
+  private static final LabelRule TEN = LabelRule.classes(10);
+
+  @TempDir
+  Path dir;
+
+  private static byte[] idx(int magic, int[] dims, byte[] data) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+    b.putInt(magic);
+    for (int d : dims) b.putInt(d);
+    b.put(data);
+    return b.array();
+  }
+
+  private static byte[] gzip(byte[] raw) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(raw);
+    }
+    return out.toByteArray();
+  }
+
+  private String file(String name, byte[] bytes) throws IOException {
+    Path p = dir.resolve(name);
+    Files.write(p, bytes);
+    return p.toString();
+  }
+
+  /** 7 images of 2x3 pixels (pixel j of image i = 10i + j) and labels i % 10. */
+  private byte[][] sample() {
+    byte[] px = new byte[7 * 6];
+    byte[] lb = new byte[7];
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 6; j++) px[i * 6 + j] = (byte) (10 * i + j);
+      lb[i] = (byte) (i % 10);
+    }
+    return new byte[][] {idx(IdxRecords.IMAGES_MAGIC, new int[] {7, 2, 3}, px), idx(IdxRecords.LABELS_MAGIC, new int[] {7}, lb)};
+  }
+
+  private static List<Tuple2<RecordKey, Example>> all(Iterator<Tuple2<RecordKey, Example>> it) {
+    List<Tuple2<RecordKey, Example>> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void rangesOfPlainAndGzipFilesGiveTheSameRecords() throws IOException {
+    byte[][] s = sample();
+    for (boolean gz : new boolean[] {false, true}) {
+      String im = file("im" + gz, gz ? gzip(s[0]) : s[0]);
+      String lb = file("lb" + gz, gz ? gzip(s[1]) : s[1]);
+      IdxRecords.Header hi = IdxRecords.header(im, true, CONF);
+      IdxRecords.Header hl = IdxRecords.header(lb, false, CONF);
+      assertEquals(7, hi.count());
+      assertEquals(6, hi.recordBytes());
+      assertEquals(gz, hi.gzip());
+      List<Tuple2<RecordKey, Example>> r = all(IdxRecords.read(hi, hl, 2, 5, TEN, CONF));
+      assertEquals(3, r.size());
+      for (int k = 0; k < 3; k++) {
+        int i = 2 + k;
+        assertEquals(new RecordKey(0, i), r.get(k)._1());
+        float[] want = new float[6];
+        for (int j = 0; j < 6; j++) want[j] = (10 * i + j) * (1f / 255f);
+        assertArrayEquals(want, r.get(k)._2().features());
+        assertEquals(i, r.get(k)._2().label());
+      }
+      assertEquals(7, all(IdxRecords.read(hi, null, 0, 7, LabelRule.IGNORED, CONF)).size());
+    }
+  }
+
+  @Test
+  void headerClaimsAreCheckedAgainstTheFileLength() throws IOException {
+    // A 1 KB file claiming 2.7 M images, and one claiming 2^31 - 1 images of 2^31 - 1 pixels.
+    String big = file("big", idx(IdxRecords.IMAGES_MAGIC, new int[] {2_700_000, 28, 28}, new byte[1000]));
+    String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(big, true, CONF)).getMessage();
+    assertTrue(msg.contains(big) && msg.contains("2700000 records of 784 bytes") && msg.contains("1016 bytes"), msg);
+    String huge = file("huge", idx(IdxRecords.IMAGES_MAGIC, new int[] {Integer.MAX_VALUE, 1, Integer.MAX_VALUE}, new byte[8]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(huge, true, CONF)).getMessage();
+    assertTrue(msg.contains(huge) && msg.contains("too large"), msg);
+    String labels = file("lab", idx(IdxRecords.LABELS_MAGIC, new int[] {Integer.MAX_VALUE}, new byte[3]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(labels, false, CONF)).getMessage();
+    assertTrue(msg.contains("2147483647 records of 1 bytes"), msg);
+    String wrong = file("wrong", idx(IdxRecords.LABELS_MAGIC, new int[] {1}, new byte[1]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(wrong, true, CONF)).getMessage();
+    assertTrue(msg.contains("not an IDX image file: magic number 0x801"), msg);
+    String empty = file("empty", new byte[2]);
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(empty, true, CONF)).getMessage();
+    assertTrue(msg.contains(empty) && msg.contains("truncated header"), msg);
+  }
+
+  @Test
+  void damagedGzipNamesTheFile() throws IOException {
+    byte[][] s = sample();
+    byte[] z = gzip(s[0]);
+    z[z.length - 6] ^= 0x5a; // inside the CRC32 trailer
+    String im = file("crc.gz", z);
+    String lb = file("lb", s[1]);
+    IdxRecords.Header hi = IdxRecords.header(im, true, CONF);
+    IdxRecords.Header hl = IdxRecords.header(lb, false, CONF);
+    String msg = assertThrows(DataFormatException.class, () -> all(IdxRecords.read(hi, hl, 0, 7, TEN, CONF))).getMessage();
+    assertTrue(msg.contains(im) && msg.contains("corrupt gzip"), msg);
+
+    byte[] cut = java.util.Arrays.copyOf(gzip(s[0]), 30);
+    String truncated = file("cut.gz", cut);
+    IdxRecords.Header ht = IdxRecords.header(truncated, true, CONF);
+    msg = assertThrows(DataFormatException.class, () -> all(IdxRecords.read(ht, hl, 0, 7, TEN, CONF))).getMessage();
+    assertTrue(msg.contains(truncated) && (msg.contains("truncated") || msg.contains("corrupt gzip")), msg);
+
+    byte[] garbage = new byte[64];
+    garbage[0] = 0x1f;
+    garbage[1] = (byte) 0x8b;
+    String bad = file("garbage.gz", garbage);
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(bad, true, CONF)).getMessage();
+    assertTrue(msg.contains(bad) && msg.contains("corrupt gzip"), msg);
+  }
+
+  @Test
+  void labelsOutsideTheClassesNameTheLabelsFile() throws IOException {
+    byte[][] s = sample();
+    String im = file("im", s[0]);
+    String lb = file("lb", s[1]);
+    IdxRecords.Header hi = IdxRecords.header(im, true, CONF);
+    IdxRecords.Header hl = IdxRecords.header(lb, false, CONF);
+    String msg = assertThrows(DataFormatException.class,
+        () -> all(IdxRecords.read(hi, hl, 0, 7, LabelRule.classes(3), CONF))).getMessage();
+    assertTrue(msg.contains(lb + ": record 3") && msg.contains("label 3.0 is not a class index in [0, 3)"), msg);
+  }
+}

@@ -1,5 +1,6 @@
 package dev.dptrain.driver;
 
+import dev.dptrain.model.train.StepCoordinates;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.dptrain.model.Evaluation;
@@ -10,7 +11,6 @@ import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.Worker;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -33,7 +33,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     for (Class<?> c : new Class<?>[] {NetworkSpec.class, Shape.class, Init.class, Init.Scheme.class,
         LayerSpec.DenseSpec.class, LayerSpec.ActivationSpec.class, LayerSpec.SoftmaxSpec.class,
         LayerSpec.BatchNormSpec.class, LayerSpec.DropoutSpec.class, Dataset.class,
-        PackedPartition.class, Worker.StepCoordinates.class}) {
+        PackedPartition.class, StepCoordinates.class}) {
       kryo.register(c, java);
     }
   }

@@ -1,7 +1,6 @@
 package dev.dptrain.driver;
 
 import dev.dptrain.model.Evaluation;
-import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.driver.steps.BroadcastSteps;
@@ -10,6 +9,7 @@ import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainSpec;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
@@ -88,52 +88,6 @@ public final class SparkTrainer {
     }
   }
 
-  /** Progress callbacks, all on the driver. */
-  public interface Listener {
-    /**
-     * Before each step, with the LIVE state: the step updates it in place, so by the following
-     * {@link #onStep} it holds the result (copy {@code state.params} here to compare).
-     */
-    default void beforeStep(TrainingState state) {}
-
-    /** After each step; {@code wallNanos} is the whole step, {@code computeNanos} the slowest task's compute. */
-    default void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {}
-
-    default void onEpoch(int epoch, Evaluation train, Evaluation validation) {}
-
-    /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
-    default boolean stopRequested(TrainingState state) {
-      return false;
-    }
-
-    /** Calls each listener in turn; stops when any asks to. */
-    static Listener all(Listener... listeners) {
-      return new Listener() {
-        @Override
-        public void beforeStep(TrainingState state) {
-          for (Listener l : listeners) l.beforeStep(state);
-        }
-
-        @Override
-        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
-          for (Listener l : listeners) l.onStep(info, wallNanos, computeNanos);
-        }
-
-        @Override
-        public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
-          for (Listener l : listeners) l.onEpoch(epoch, train, validation);
-        }
-
-        @Override
-        public boolean stopRequested(TrainingState state) {
-          boolean stop = false;
-          for (Listener l : listeners) stop |= l.stopRequested(state);
-          return stop;
-        }
-      };
-    }
-  }
-
   private final JavaSparkContext sc;
   private final NetworkSpec netSpec;
   private final Network network;
@@ -172,10 +126,11 @@ public final class SparkTrainer {
    * Trains on {@code train} (one {@link PackedPartition} per partition, cached), resuming from the
    * newest checkpoint when the checkpoint directory holds one; {@code validation} may be null.
    */
-  public TrainingState fit(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, Listener listener) {
+  public TrainingState fit(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
+                           TrainingLoop.Listener listener) {
     BatchPlan plan = new BatchPlan(partitionSizes(train), spec.batchSize(), spec.seed());
     long perEpoch = plan.stepsPerEpoch();
-    Stepper stepper = new Stepper(network, spec, perEpoch * spec.epochs());
+    TrainingLoop loop = new TrainingLoop(network, spec, perEpoch);
     CheckpointStore checkpoints = options.checkpointDir() == null ? null
         : new CheckpointStore(options.checkpointDir(), sc.hadoopConfiguration(), 2);
     TrainingState resumed = checkpoints == null ? null : checkpoints.latest();
@@ -185,43 +140,15 @@ public final class SparkTrainer {
       state = resumed;
       LOG.info("resuming from checkpoint at step " + state.step + " (epoch " + state.epoch + ")");
     } else {
-      state = stepper.initialState();
+      state = loop.initialState();
     }
+    if (checkpoints != null) loop.checkpointWith(checkpoints::save, options.checkpointEvery());
+    if (validation != null) loop.validateWith(s -> evaluate(validation, s));
     Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
-    long seed = spec.seed();
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try (StepTransport steps = transport(train, specBc, perEpoch)) {
-      while (state.epoch < spec.epochs()) {
-        Evaluation epochTrain = new Evaluation();
-        epochTrain.hasAccuracy = network.loss().hasAccuracy();
-        while (state.stepInEpoch < perEpoch) {
-          listener.beforeStep(state);
-          long t0 = System.nanoTime();
-          Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
-              state.stepInEpoch, perEpoch);
-          GradientSum sum = steps.step(at, state.params);
-          Stepper.StepInfo info = stepper.apply(state, sum);
-          epochTrain.lossSum += sum.lossSum;
-          epochTrain.count += sum.count;
-          epochTrain.correct += sum.correct;
-          listener.onStep(info, System.nanoTime() - t0, sum.computeNanos);
-          if (checkpoints != null && options.checkpointEvery() > 0 && state.step % options.checkpointEvery() == 0) {
-            checkpoints.save(state);
-          }
-          if (listener.stopRequested(state)) {
-            steps.release();
-            return state;
-          }
-        }
-        if (validation != null) steps.release(); // validation is a Spark job of its own
-        Evaluation val = validation == null ? null : evaluate(validation, state);
-        state.epoch++;
-        state.stepInEpoch = 0;
-        if (checkpoints != null) checkpoints.save(state);
-        listener.onEpoch(state.epoch - 1, epochTrain, val);
-      }
-      steps.release();
-      if (options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
+      boolean finished = loop.run(state, steps, listener);
+      if (finished && options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
       return state;
     } finally {
       sc.clearCallSite();

@@ -15,12 +15,15 @@ import java.util.zip.CRC32;
  *   "DPTC" | version:int | body length:long | body | crc32(body):long
  *   body = seed:long step:long epoch:int stepInEpoch:long
  *          params:floats optimizerState:floats normState:floats    (floats = count:int + IEEE 754 floats)
+ *          epochLossSum:double epochCount:long epochCorrect:long   (version 2 on)
  * </pre>
  * Reading checks the magic, the version and the checksum; a damaged file is an error naming it.
+ * Version 1 files (no epoch sums) still load, with the epoch's sums starting from zero.
  */
 public final class TrainingStateCodec {
   private static final int MAGIC = 0x44505443; // "DPTC"
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  private static final int OLDEST_READABLE = 1;
 
   private TrainingStateCodec() {}
 
@@ -36,6 +39,9 @@ public final class TrainingStateCodec {
       writeFloats(out, s.params);
       writeFloats(out, s.optimizerState);
       writeFloats(out, s.normState);
+      out.writeDouble(s.epochLossSum);
+      out.writeLong(s.epochCount);
+      out.writeLong(s.epochCorrect);
       out.flush();
       byte[] b = body.toByteArray();
       CRC32 crc = new CRC32();
@@ -58,8 +64,9 @@ public final class TrainingStateCodec {
     int magic = in.readInt();
     if (magic != MAGIC) throw new IOException(name + ": not a dptrain checkpoint (bad magic 0x" + Integer.toHexString(magic) + ")");
     int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException(name + ": checkpoint format version " + version + ", this dptrain reads version " + VERSION);
+    if (version < OLDEST_READABLE || version > VERSION) {
+      throw new IOException(name + ": checkpoint format version " + version + ", this dptrain reads versions "
+          + OLDEST_READABLE + " to " + VERSION);
     }
     long len = in.readLong();
     if (len < 0 || len > Integer.MAX_VALUE) throw new IOException(name + ": corrupt checkpoint length " + len);
@@ -82,6 +89,11 @@ public final class TrainingStateCodec {
     s.step = step;
     s.epoch = epoch;
     s.stepInEpoch = stepInEpoch;
+    if (version >= 2) {
+      s.epochLossSum = d.readDouble();
+      s.epochCount = d.readLong();
+      s.epochCorrect = d.readLong();
+    }
     return s;
   }
 

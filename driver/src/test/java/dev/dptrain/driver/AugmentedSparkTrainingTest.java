@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
@@ -45,10 +46,10 @@ class AugmentedSparkTrainingTest {
   void sparkAugmentsLikeTheLocalTrainer() {
     Dataset data = images(300, 11);
     TrainingState dist = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromDataset(sc, data, 3), null, new SparkTrainer.Listener() {});
-    TrainingState local = new LocalTrainer(net(), SPEC, 3).fit(data, null, new LocalTrainer.Listener() {});
+        .fit(PackedData.fromDataset(sc, data, 3), null, new TrainingLoop.Listener() {});
+    TrainingState local = new LocalTrainer(net(), SPEC, 3).fit(data, null, new TrainingLoop.Listener() {});
     TrainingState plain = new LocalTrainer(net(), SPEC.withAugmentation(Augmentation.NONE), 3)
-        .fit(data, null, new LocalTrainer.Listener() {});
+        .fit(data, null, new TrainingLoop.Listener() {});
     assertEquals(local.step, dist.step);
     double worst = 0;
     double vsPlain = 0;
@@ -72,12 +73,12 @@ class AugmentedSparkTrainingTest {
     Dataset data = images(200, 12);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(2))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     assertArrayEquals(clean.params, retried.params);
     TrainingState otherSeed = new SparkTrainer(sc, net(), SPEC.withSeed(43), SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     assertFalse(Arrays.equals(clean.params, otherSeed.params));
   }
 }

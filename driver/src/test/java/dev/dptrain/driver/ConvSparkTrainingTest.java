@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
@@ -46,8 +47,8 @@ class ConvSparkTrainingTest {
   void sparkCnnEqualsGhostBatchTrainer() {
     Dataset data = images(240, 21);
     TrainingState dist = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromDataset(sc, data, 2), null, new SparkTrainer.Listener() {});
-    TrainingState local = new LocalTrainer(net(), SPEC, 2).fit(data, null, new LocalTrainer.Listener() {});
+        .fit(PackedData.fromDataset(sc, data, 2), null, new TrainingLoop.Listener() {});
+    TrainingState local = new LocalTrainer(net(), SPEC, 2).fit(data, null, new TrainingLoop.Listener() {});
     assertEquals(local.step, dist.step);
     double worst = 0;
     for (int i = 0; i < local.params.length; i++) {
@@ -70,9 +71,9 @@ class ConvSparkTrainingTest {
   void retriedCnnTaskGivesTheSameResult() {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, images(160, 22), 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(1))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     assertArrayEquals(clean.params, retried.params);
     assertArrayEquals(clean.normState, retried.normState);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.NetworkSpec;
@@ -84,7 +85,7 @@ class StandaloneClusterTest {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainSpec ts = TrainSpec.defaults(0.05).withBatch(60).withEpochs(2).withRegularisation(1e-3, 0, 1.0);
     SparkTrainer trainer = new SparkTrainer(sc, net(), ts, SparkTrainer.Options.defaults().withTransport(transport));
-    TrainingState state = trainer.fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState state = trainer.fit(rdd, null, new TrainingLoop.Listener() {});
     if (transport == StepTransport.Kind.AUTO) {
       assertEquals(StepTransport.Kind.CHANNEL, trainer.transportUsed(), "2 partitions on 2 executor cores: the channel");
     }

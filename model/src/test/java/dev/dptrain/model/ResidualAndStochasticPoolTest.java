@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.GradientCheck.LayerGradients;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
@@ -106,7 +107,7 @@ class ResidualAndStochasticPoolTest {
     for (int i = 0; i < n; i++) y[i] = i % 2;
     Dataset data = new Dataset(Shape.image(1, 6, 6), 1, x, y);
     TrainingState s = new LocalTrainer(spec, TrainSpec.defaults(0.05).withBatch(20).withEpochs(1), 2)
-        .fit(data, null, new LocalTrainer.Listener() {});
+        .fit(data, null, new TrainingLoop.Listener() {});
     float[] initial = net.initState();
     assertEquals(initial.length, s.normState.length);
     for (int i = 0; i < initial.length; i++) {

@@ -1,5 +1,6 @@
 package dev.dptrain.driver.bench;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
@@ -154,9 +155,9 @@ public final class TrainBench {
     int epochs = (int) Math.ceil((double) batch * steps / slice.size());
     LocalTrainer trainer = new LocalTrainer(net, spec(batch, epochs));
     at[0] = System.nanoTime();
-    trainer.fit(slice, null, new LocalTrainer.Listener() {
+    trainer.fit(slice, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         if (k[0] < steps) at[++k[0]] = System.nanoTime();
       }
     });
@@ -241,7 +242,7 @@ public final class TrainBench {
     int[] k = {0};
     int epochs = (int) Math.ceil((double) batch * steps / 60000) + 1;
     new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults().withTransport(transport)).fit(rdd,
-        null, new SparkTrainer.Listener() {
+        null, new TrainingLoop.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info, long w, long c) {
             if (k[0] < steps) {
@@ -318,9 +319,9 @@ public final class TrainBench {
       LocalTrainer trainer = new LocalTrainer(net, spec(128, maxEpochs).withSeed(42 + r));
       try {
         epochStart[0] = System.nanoTime();
-        trainer.fit(data[0], data[1], new LocalTrainer.Listener() {
+        trainer.fit(data[0], data[1], new TrainingLoop.Listener() {
           @Override
-          public void onStep(Stepper.StepInfo info) {
+          public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
             lastStep[0] = System.nanoTime();
           }
 

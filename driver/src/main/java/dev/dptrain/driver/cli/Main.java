@@ -1,5 +1,6 @@
 package dev.dptrain.driver.cli;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
@@ -121,7 +122,7 @@ public final class Main {
       try (MetricsLog metrics = new MetricsLog(MetricsLog.open(rc.output().dir(), sc.hadoopConfiguration()),
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
-        state = trainer.fit(trainRdd, testRdd, SparkTrainer.Listener.all(progress, metrics));
+        state = trainer.fit(trainRdd, testRdd, TrainingLoop.Listener.all(progress, metrics));
       } finally {
         writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }

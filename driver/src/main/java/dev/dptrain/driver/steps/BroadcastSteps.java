@@ -1,5 +1,6 @@
 package dev.dptrain.driver.steps;
 
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.driver.PartitionJob;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
@@ -36,7 +37,7 @@ public final class BroadcastSteps implements StepTransport {
   }
 
   @Override
-  public GradientSum step(Worker.StepCoordinates at, float[] params) {
+  public GradientSum step(StepCoordinates at, float[] params) {
     Broadcast<float[]> bc = sc.broadcast(params);
     Broadcast<NetworkSpec> specBc = spec;
     Augmentation aug = augment;

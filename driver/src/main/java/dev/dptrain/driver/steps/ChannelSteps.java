@@ -1,10 +1,10 @@
 package dev.dptrain.driver.steps;
 
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.Worker;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +141,7 @@ public final class ChannelSteps implements StepTransport {
   }
 
   @Override
-  public GradientSum step(Worker.StepCoordinates at, float[] params) {
+  public GradientSum step(StepCoordinates at, float[] params) {
     if (job == null) startJob();
     Links.Step step = new Links.Step(at.epoch(), at.step(), at.stepInEpoch(), params);
     GradientSum[] results = new GradientSum[partitions];

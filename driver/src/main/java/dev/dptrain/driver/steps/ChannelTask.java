@@ -1,5 +1,6 @@
 package dev.dptrain.driver.steps;
 
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
@@ -65,7 +66,7 @@ final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Ite
         if (s.step == failAt && part.index() == 0 && firstAttempt) {
           throw new IllegalStateException("injected failure of the first attempt at step " + s.step);
         }
-        Worker.StepCoordinates at = new Worker.StepCoordinates(seed, s.epoch, s.step, s.stepInEpoch, stepsPerEpoch);
+        StepCoordinates at = new StepCoordinates(seed, s.epoch, s.step, s.stepInEpoch, stepsPerEpoch);
         GradientSum r = Worker.get().gradient(net, s.params, part, at, augment);
         link.reply(r);
       }

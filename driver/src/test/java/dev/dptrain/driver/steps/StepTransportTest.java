@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.driver.SparkTrainer;
@@ -43,7 +44,7 @@ class StepTransportTest {
 
   private TrainingState fit(JavaRDD<PackedPartition> rdd, SparkTrainer.Options options, StepTransport.Kind expect) {
     SparkTrainer trainer = new SparkTrainer(sc, net(), spec(), options);
-    TrainingState s = trainer.fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState s = trainer.fit(rdd, null, new TrainingLoop.Listener() {});
     assertEquals(expect, trainer.transportUsed());
     return s;
   }
@@ -111,7 +112,7 @@ class StepTransportTest {
   void stoppingMidEpochReleasesTheExecutors() {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, SparkTestSupport.blobs(400, 8, 3, 24), 2);
     SparkTrainer trainer = new SparkTrainer(sc, net(), spec(), SparkTrainer.Options.defaults());
-    TrainingState s = trainer.fit(rdd, null, new SparkTrainer.Listener() {
+    TrainingState s = trainer.fit(rdd, null, new TrainingLoop.Listener() {
       @Override
       public boolean stopRequested(TrainingState state) {
         return state.step == 4;
@@ -132,9 +133,9 @@ class StepTransportTest {
     TrainSpec ts = TrainSpec.defaults(0.05).withBatch(40).withEpochs(1).withAugmentation(new Augmentation(true, 1));
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState a = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.defaults()
-        .withTransport(StepTransport.Kind.BROADCAST)).fit(rdd, null, new SparkTrainer.Listener() {});
+        .withTransport(StepTransport.Kind.BROADCAST)).fit(rdd, null, new TrainingLoop.Listener() {});
     TrainingState b = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.defaults()
-        .withTransport(StepTransport.Kind.CHANNEL_TCP)).fit(rdd, null, new SparkTrainer.Listener() {});
+        .withTransport(StepTransport.Kind.CHANNEL_TCP)).fit(rdd, null, new TrainingLoop.Listener() {});
     assertSameState(a, b, "augmented CNN");
   }
 }

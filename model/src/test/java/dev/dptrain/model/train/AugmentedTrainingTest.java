@@ -84,9 +84,9 @@ class AugmentedTrainingTest {
   void localTrainingWithAugmentationIsDeterministicAndDiffers() {
     Dataset train = halves(128, 2);
     TrainSpec base = TrainSpec.defaults(0.05).withBatch(16).withEpochs(2);
-    TrainingState a = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new LocalTrainer.Listener() {});
-    TrainingState b = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new LocalTrainer.Listener() {});
-    TrainingState plain = new LocalTrainer(net(), base, 2).fit(train, null, new LocalTrainer.Listener() {});
+    TrainingState a = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
+    TrainingState b = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
+    TrainingState plain = new LocalTrainer(net(), base, 2).fit(train, null, new TrainingLoop.Listener() {});
     assertArrayEquals(a.params, b.params, "same seed, same augmented run");
     assertFalse(Arrays.equals(a.params, plain.params), "augmentation changed nothing");
     for (float p : a.params) assertTrue(Float.isFinite(p));

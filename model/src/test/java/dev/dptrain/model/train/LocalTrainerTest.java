@@ -52,7 +52,7 @@ class LocalTrainerTest {
     return NetworkSpec.builder(Shape.vector(2)).dense(hidden).relu().dense(2).loss("softmax_cross_entropy").build();
   }
 
-  private static final LocalTrainer.Listener QUIET = new LocalTrainer.Listener() {};
+  private static final TrainingLoop.Listener QUIET = new TrainingLoop.Listener() {};
 
   @Test
   void separatesTwoBlobs() {
@@ -61,9 +61,9 @@ class LocalTrainerTest {
     LocalTrainer t = new LocalTrainer(mlp(8), TrainSpec.defaults(0.05).withBatch(32).withEpochs(3));
     List<Evaluation> epochs = new ArrayList<>();
     int[] steps = {0};
-    TrainingState st = t.fit(train, null, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(train, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         assertEquals(steps[0], info.step());
         steps[0]++;
       }
@@ -91,7 +91,7 @@ class LocalTrainerTest {
     TrainSpec spec = TrainSpec.defaults(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0)).withBatch(32).withEpochs(8);
     LocalTrainer t = new LocalTrainer(net, spec);
     Evaluation[] val = new Evaluation[1];
-    TrainingState st = t.fit(train, test, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(train, test, new TrainingLoop.Listener() {
       @Override
       public void onEpoch(int epoch, Evaluation tr, Evaluation validation) {
         val[0] = validation;
@@ -161,9 +161,9 @@ class LocalTrainerTest {
         .withSchedule(LrSchedule.constant(0.01)).withRegularisation(0, 0, 0).withBatch(16).withEpochs(300);
     LocalTrainer t = new LocalTrainer(net, spec);
     double[] firstLoss = {Double.NaN};
-    TrainingState st = t.fit(d, null, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(d, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         if (info.step() == 0) firstLoss[0] = info.loss();
       }
     });

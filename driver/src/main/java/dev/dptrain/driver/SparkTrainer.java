@@ -48,43 +48,70 @@ public final class SparkTrainer {
    * @param checkpointEvery steps between checkpoints (and one at the end of every epoch)
    * @param preciseBnBatches after training, recompute BN population statistics over this many
    *     batches with frozen weights; 0 = keep the running averages
-   * @param failFirstAttemptAtStep testing aid: the first attempt of partition 0's task at this
-   *     step throws, so Spark retries it; -1 = never
    * @param transport how steps reach the executors (see {@link StepTransport})
    * @param channelPort driver port of the step channel; 0 = any free port
    */
   public record Options(int treeDepth, String checkpointDir, long checkpointEvery, int preciseBnBatches,
-                        long failFirstAttemptAtStep, StepTransport.Kind transport, int channelPort) {
+                        StepTransport.Kind transport, int channelPort) {
+    public Options {
+      if (treeDepth < 1) throw new IllegalArgumentException("tree depth must be >= 1, got " + treeDepth);
+      if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint-every must be >= 0, got " + checkpointEvery);
+      if (preciseBnBatches < 0) {
+        throw new IllegalArgumentException("precise-bn batches must be >= 0, got " + preciseBnBatches);
+      }
+      if (transport == null) throw new IllegalArgumentException("transport must be set");
+    }
+
+    /** Tree depth 1, no checkpoints, no precise BN, AUTO transport, any free channel port. */
     public static Options defaults() {
-      return new Options(1, null, 0, 0, -1, StepTransport.Kind.AUTO, 0);
+      return builder().build();
     }
 
-    public Options withCheckpoints(String dir, long every) {
-      return new Options(treeDepth, dir, every, preciseBnBatches, failFirstAttemptAtStep, transport, channelPort);
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Options withPreciseBn(int batches) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, batches, failFirstAttemptAtStep, transport,
-          channelPort);
-    }
+    /** Optional settings, each starting at its default; {@link #build} validates. */
+    public static final class Builder {
+      private int treeDepth = 1;
+      private String checkpointDir;
+      private long checkpointEvery;
+      private int preciseBnBatches;
+      private StepTransport.Kind transport = StepTransport.Kind.AUTO;
+      private int channelPort;
 
-    public Options withFailFirstAttemptAtStep(long step) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, step, transport, channelPort);
-    }
+      private Builder() {}
 
-    public Options withTransport(StepTransport.Kind kind) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, kind,
-          channelPort);
-    }
+      public Builder optTreeDepth(int depth) {
+        this.treeDepth = depth;
+        return this;
+      }
 
-    public Options withTreeDepth(int depth) {
-      return new Options(depth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
-          channelPort);
-    }
+      /** Checkpoints into {@code dir} (null = none) every {@code every} steps and at every epoch's end. */
+      public Builder optCheckpoints(String dir, long every) {
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        return this;
+      }
 
-    public Options withChannelPort(int port) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
-          port);
+      public Builder optPreciseBn(int batches) {
+        this.preciseBnBatches = batches;
+        return this;
+      }
+
+      public Builder optTransport(StepTransport.Kind kind) {
+        this.transport = kind;
+        return this;
+      }
+
+      public Builder optChannelPort(int port) {
+        this.channelPort = port;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, transport, channelPort);
+      }
     }
   }
 
@@ -168,10 +195,9 @@ public final class SparkTrainer {
     transportUsed = kind;
     LOG.info("step transport: " + kind.configName());
     return switch (kind) {
-      case BROADCAST -> new BroadcastSteps(sc, train, specBc, spec.augment(), options.treeDepth(),
-          options.failFirstAttemptAtStep());
-      case CHANNEL, CHANNEL_TCP -> new ChannelSteps(sc, train, specBc, spec.augment(), spec.seed(), perEpoch,
-          options.failFirstAttemptAtStep(), kind == StepTransport.Kind.CHANNEL_TCP, options.channelPort());
+      case BROADCAST -> new BroadcastSteps(sc, train, specBc, spec.augment(), options.treeDepth());
+      case CHANNEL, CHANNEL_TCP -> new ChannelSteps(sc, train, specBc, spec.augment(),
+          kind == StepTransport.Kind.CHANNEL_TCP, options.channelPort());
       case AUTO -> throw new AssertionError();
     };
   }

@@ -74,8 +74,8 @@ class AugmentedSparkTrainingTest {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
         .fit(rdd, null, new TrainingLoop.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(2))
-        .fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(2, () -> new SparkTrainer(sc, net(), SPEC,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     TrainingState otherSeed = new SparkTrainer(sc, net(), SPEC.withSeed(43), SparkTrainer.Options.defaults())
         .fit(rdd, null, new TrainingLoop.Listener() {});

@@ -72,8 +72,8 @@ class ConvSparkTrainingTest {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, images(160, 22), 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
         .fit(rdd, null, new TrainingLoop.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(1))
-        .fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(1, () -> new SparkTrainer(sc, net(), SPEC,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     assertArrayEquals(clean.normState, retried.normState);
   }

@@ -239,8 +239,8 @@ class SparkTrainerTest {
     TrainSpec ts = spec(30, 1);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState clean = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(3))
-        .fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(3, () -> new SparkTrainer(sc, net, ts,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     assertArrayEquals(clean.normState, retried.normState);
   }
@@ -254,7 +254,7 @@ class SparkTrainerTest {
     List<Evaluation> fullEpochs = new ArrayList<>();
     TrainingState full = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, epochsInto(fullEpochs));
     String ckpt = dir.resolve("ckpt").toUri().toString();
-    SparkTrainer.Options withCkpt = SparkTrainer.Options.defaults().withCheckpoints(ckpt, 5);
+    SparkTrainer.Options withCkpt = SparkTrainer.Options.builder().optCheckpoints(ckpt, 5).build();
     TrainingState crashed = new SparkTrainer(sc, net, ts, withCkpt).fit(rdd, null, new TrainingLoop.Listener() {
       @Override
       public boolean stopRequested(TrainingState s) {
@@ -293,7 +293,7 @@ class SparkTrainerTest {
     NetworkSpec net = NetworkSpec.builder(Shape.vector(8)).dense(6).batchNorm().relu().dense(3).build();
     TrainSpec ts = spec(60, 1);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState s = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults().withPreciseBn(1000))
+    TrainingState s = new SparkTrainer(sc, net, ts, SparkTrainer.Options.builder().optPreciseBn(1000).build())
         .fit(rdd, null, new TrainingLoop.Listener() {});
     // All batches of epoch 0 with frozen weights cover every example once: population statistics
     // of the BN input over the whole data set.

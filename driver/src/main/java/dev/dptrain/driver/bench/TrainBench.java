@@ -241,7 +241,7 @@ public final class TrainBench {
     long[] end = new long[steps];
     int[] k = {0};
     int epochs = (int) Math.ceil((double) batch * steps / 60000) + 1;
-    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults().withTransport(transport)).fit(rdd,
+    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.builder().optTransport(transport).build()).fit(rdd,
         null, new TrainingLoop.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info, long w, long c) {

@@ -1,6 +1,5 @@
 package dev.dptrain.driver;
 
-import dev.dptrain.model.train.StepCoordinates;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.dptrain.model.Evaluation;
@@ -10,6 +9,7 @@ import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.worker.PackedPartition;
 import org.apache.spark.serializer.KryoRegistrator;
 

@@ -1,16 +1,17 @@
 package dev.dptrain.driver;
 
-import dev.dptrain.model.Evaluation;
-import dev.dptrain.model.Network;
-import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.driver.checkpoint.CheckpointStore;
 import dev.dptrain.driver.steps.BroadcastSteps;
 import dev.dptrain.driver.steps.ChannelSteps;
 import dev.dptrain.driver.steps.StepTransport;
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
@@ -12,6 +11,7 @@ import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import org.apache.spark.api.java.JavaRDD;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.GradientCheck.LayerGradients;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
@@ -22,6 +21,7 @@ import dev.dptrain.model.layers.ResidualBlock;
 import dev.dptrain.model.layers.StochasticPool2D;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.dptrain.driver.cli;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
@@ -12,6 +11,7 @@ import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;

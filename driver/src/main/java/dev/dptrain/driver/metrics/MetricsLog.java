@@ -1,9 +1,9 @@
 package dev.dptrain.driver.metrics;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import java.io.Closeable;
 import java.io.IOException;

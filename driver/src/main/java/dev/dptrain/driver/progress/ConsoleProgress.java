@@ -1,8 +1,8 @@
 package dev.dptrain.driver.progress;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;

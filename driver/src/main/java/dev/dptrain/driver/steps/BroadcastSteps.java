@@ -1,6 +1,5 @@
 package dev.dptrain.driver.steps;
 
-import dev.dptrain.driver.PartitionJob;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.driver.PackedData;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.driver.SparkTrainer;
@@ -16,6 +15,7 @@ import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.optim.Adam;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,4 +1,4 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

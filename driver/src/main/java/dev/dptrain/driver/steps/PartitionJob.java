@@ -1,12 +1,12 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.steps;
 
 import dev.dptrain.worker.steps.PartitionTask;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 

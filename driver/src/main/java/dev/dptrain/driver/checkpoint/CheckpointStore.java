@@ -1,5 +1,6 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.checkpoint;
 
+import dev.dptrain.driver.AtomicFiles;
 import dev.dptrain.model.train.TrainingState;
 import java.io.DataInputStream;
 import java.io.IOException;

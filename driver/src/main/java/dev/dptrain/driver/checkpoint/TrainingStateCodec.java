@@ -1,4 +1,4 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.checkpoint;
 
 import dev.dptrain.model.train.TrainingState;
 import java.io.ByteArrayOutputStream;

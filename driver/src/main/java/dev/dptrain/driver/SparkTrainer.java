@@ -22,7 +22,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Synchronous data-parallel training. Each step:
+ * Synchronous data-parallel training: the {@link TrainingLoop} with a {@link StepTransport} as its
+ * step source, plus what needs Spark around it (partition sizes, validation and precise BN as
+ * Spark jobs, checkpoints on a Hadoop file system). Each step:
  * <ol>
  *   <li>the driver sends the flat parameter vector to every partition's task (a {@link StepTransport}:
  *       a Spark broadcast and job per step, or a channel to tasks that live for the epoch);</li>

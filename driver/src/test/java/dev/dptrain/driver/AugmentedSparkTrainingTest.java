@@ -39,7 +39,7 @@ class AugmentedSparkTrainingTest {
         .maxout(10, 2).layerNorm().weightNormDense(3).build();
   }
 
-  private static final TrainSpec SPEC = TrainSpec.defaults(0.05).withBatch(30).withEpochs(2)
+  private static final TrainSpec SPEC = TrainSpec.sgdMomentum(0.05).withBatch(30).withEpochs(2)
       .withAugmentation(new Augmentation(true, 1));
 
   @Test

@@ -41,7 +41,7 @@ class ConvSparkTrainingTest {
         .relu().globalAvgPool().dropout(0.2).dense(3).build();
   }
 
-  private static final TrainSpec SPEC = TrainSpec.defaults(0.05).withBatch(40).withEpochs(2);
+  private static final TrainSpec SPEC = TrainSpec.sgdMomentum(0.05).withBatch(40).withEpochs(2);
 
   @Test
   void sparkCnnEqualsGhostBatchTrainer() {

@@ -44,7 +44,7 @@ class SparkTrainerTest {
   }
 
   private static TrainSpec spec(int batch, int epochs) {
-    return TrainSpec.defaults(0.05).withBatch(batch).withEpochs(epochs).withRegularisation(1e-3, 0, 1.0);
+    return TrainSpec.sgdMomentum(0.05).withBatch(batch).withEpochs(epochs).withRegularisation(1e-3, 0, 1.0);
   }
 
   private static double maxRelErr(float[] a, float[] b) {

@@ -83,7 +83,7 @@ class StandaloneClusterTest {
 
   private static TrainingState train(JavaSparkContext sc, Dataset data, StepTransport.Kind transport) {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainSpec ts = TrainSpec.defaults(0.05).withBatch(60).withEpochs(2).withRegularisation(1e-3, 0, 1.0);
+    TrainSpec ts = TrainSpec.sgdMomentum(0.05).withBatch(60).withEpochs(2).withRegularisation(1e-3, 0, 1.0);
     SparkTrainer trainer = new SparkTrainer(sc, net(), ts, SparkTrainer.Options.builder().optTransport(transport).build());
     TrainingState state = trainer.fit(rdd, null, new TrainingLoop.Listener() {});
     if (transport == StepTransport.Kind.AUTO) {

@@ -106,7 +106,7 @@ class ResidualAndStochasticPoolTest {
     float[] y = new float[n];
     for (int i = 0; i < n; i++) y[i] = i % 2;
     Dataset data = new Dataset(Shape.image(1, 6, 6), 1, x, y);
-    TrainingState s = new LocalTrainer(spec, TrainSpec.defaults(0.05).withBatch(20).withEpochs(1), 2)
+    TrainingState s = new LocalTrainer(spec, TrainSpec.sgdMomentum(0.05).withBatch(20).withEpochs(1), 2)
         .fit(data, null, new TrainingLoop.Listener() {});
     float[] initial = net.initState();
     assertEquals(initial.length, s.normState.length);

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.io.Framing;
 import dev.dptrain.model.train.TrainingState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class TrainingStateCodecTest {
@@ -27,7 +23,7 @@ class TrainingStateCodecTest {
   }
 
   private static TrainingState decode(byte[] b) throws IOException {
-    return TrainingStateCodec.decode(new DataInputStream(new ByteArrayInputStream(b)), "test");
+    return TrainingStateCodec.decode(b, "test");
   }
 
   @Test
@@ -50,27 +46,16 @@ class TrainingStateCodecTest {
   @Test
   void readsVersionOne() throws IOException {
     TrainingState s = sample();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(body);
-    out.writeLong(s.seed);
-    out.writeLong(s.step);
-    out.writeInt(s.epoch);
-    out.writeLong(s.stepInEpoch);
-    TrainingStateCodec.writeFloats(out, s.params);
-    TrainingStateCodec.writeFloats(out, s.optimizerState);
-    TrainingStateCodec.writeFloats(out, s.normState);
-    out.flush();
-    byte[] b = body.toByteArray();
-    CRC32 crc = new CRC32();
-    crc.update(b);
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    DataOutputStream o = new DataOutputStream(all);
-    o.writeInt(0x44505443);
-    o.writeInt(1);
-    o.writeLong(b.length);
-    o.write(b);
-    o.writeLong(crc.getValue());
-    TrainingState r = decode(all.toByteArray());
+    byte[] v1 = Framing.encode(TrainingStateCodec.MAGIC, 1, 64, out -> {
+      out.writeLong(s.seed);
+      out.writeLong(s.step);
+      out.writeInt(s.epoch);
+      out.writeLong(s.stepInEpoch);
+      Framing.writeFloats(out, s.params);
+      Framing.writeFloats(out, s.optimizerState);
+      Framing.writeFloats(out, s.normState);
+    });
+    TrainingState r = decode(v1);
     assertArrayEquals(s.params, r.params);
     assertEquals(13, r.step);
     assertEquals(3, r.stepInEpoch);
@@ -82,6 +67,11 @@ class TrainingStateCodecTest {
     byte[] b = TrainingStateCodec.encode(sample());
     java.nio.ByteBuffer.wrap(b).putInt(4, TrainingStateCodec.VERSION + 1);
     IOException e = assertThrows(IOException.class, () -> decode(b));
-    assertTrue(e.getMessage().contains("checkpoint format version " + (TrainingStateCodec.VERSION + 1)), e.getMessage());
+    assertTrue(e.getMessage().contains("test: checkpoint format version " + (TrainingStateCodec.VERSION + 1)
+        + ", this dptrain reads versions 1 to " + TrainingStateCodec.VERSION), e.getMessage());
+    b[8 + 4 + 8 + 3] ^= 1; // a body byte
+    java.nio.ByteBuffer.wrap(b).putInt(4, TrainingStateCodec.VERSION);
+    e = assertThrows(IOException.class, () -> decode(b));
+    assertTrue(e.getMessage().contains("test: checkpoint checksum mismatch"), e.getMessage());
   }
 }

@@ -34,7 +34,7 @@ class StepTransportTest {
   }
 
   private static TrainSpec spec() {
-    return TrainSpec.defaults(0.01).withBatch(40).withEpochs(2).withRegularisation(1e-3, 0, 1.0)
+    return TrainSpec.sgdMomentum(0.01).withBatch(40).withEpochs(2).withRegularisation(1e-3, 0, 1.0)
         .withOptimizer(new Adam(0.9, 0.999, 1e-8, 1e-2));
   }
 
@@ -112,7 +112,7 @@ class StepTransportTest {
     Dataset data = new Dataset(Shape.image(1, 4, 4), images.labelWidth(), images.features(), images.labels());
     NetworkSpec cnn = NetworkSpec.builder(Shape.image(1, 4, 4)).conv2d(4, 3, 1, 1).batchNorm().relu()
         .flatten().dense(3).build();
-    TrainSpec ts = TrainSpec.defaults(0.05).withBatch(40).withEpochs(1).withAugmentation(new Augmentation(true, 1));
+    TrainSpec ts = TrainSpec.sgdMomentum(0.05).withBatch(40).withEpochs(1).withAugmentation(new Augmentation(true, 1));
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState a = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.builder()
         .optTransport(StepTransport.Kind.BROADCAST).build()).fit(rdd, null, new TrainingLoop.Listener() {});

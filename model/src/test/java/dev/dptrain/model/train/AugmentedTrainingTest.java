@@ -83,7 +83,7 @@ class AugmentedTrainingTest {
   @Test
   void localTrainingWithAugmentationIsDeterministicAndDiffers() {
     Dataset train = halves(128, 2);
-    TrainSpec base = TrainSpec.defaults(0.05).withBatch(16).withEpochs(2);
+    TrainSpec base = TrainSpec.sgdMomentum(0.05).withBatch(16).withEpochs(2);
     TrainingState a = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
     TrainingState b = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
     TrainingState plain = new LocalTrainer(net(), base, 2).fit(train, null, new TrainingLoop.Listener() {});
@@ -96,8 +96,8 @@ class AugmentedTrainingTest {
   void vectorInputIsRefused() {
     NetworkSpec mlp = NetworkSpec.builder(Shape.vector(4)).dense(2).build();
     String m = assertThrows(IllegalArgumentException.class,
-        () -> new LocalTrainer(mlp, TrainSpec.defaults(0.1).withAugmentation(new Augmentation(true, 0)))).getMessage();
+        () -> new LocalTrainer(mlp, TrainSpec.sgdMomentum(0.1).withAugmentation(new Augmentation(true, 0)))).getMessage();
     assertTrue(m.contains("image input") && m.contains("[4]"), m);
-    new LocalTrainer(mlp, TrainSpec.defaults(0.1)); // no augmentation: fine
+    new LocalTrainer(mlp, TrainSpec.sgdMomentum(0.1)); // no augmentation: fine
   }
 }

@@ -112,7 +112,7 @@ public final class TrainBench {
   }
 
   static TrainSpec spec(int batch, int epochs) {
-    return TrainSpec.defaults(0.05).withRegularisation(5e-4, 0, 5.0).withBatch(batch).withEpochs(epochs);
+    return TrainSpec.sgdMomentum(0.05).withRegularisation(5e-4, 0, 5.0).withBatch(batch).withEpochs(epochs);
   }
 
   static Dataset[] fashion() throws Exception {

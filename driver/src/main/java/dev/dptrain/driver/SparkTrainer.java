@@ -58,7 +58,9 @@ public final class SparkTrainer {
                         StepTransport.Kind transport, int channelPort) {
     public Options {
       if (treeDepth < 1) throw new IllegalArgumentException("tree depth must be >= 1, got " + treeDepth);
-      if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint-every must be >= 0, got " + checkpointEvery);
+      if (checkpointEvery < 0) {
+        throw new IllegalArgumentException("checkpoint-every must be >= 0, got " + checkpointEvery);
+      }
       if (preciseBnBatches < 0) {
         throw new IllegalArgumentException("precise-bn batches must be >= 0, got " + preciseBnBatches);
       }

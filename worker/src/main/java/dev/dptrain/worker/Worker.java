@@ -47,25 +47,9 @@ public final class Worker {
     return partition.compute(network(spec), params, part.data(), part.index(), at, augment);
   }
 
-  /** Inference-mode loss and accuracy over the whole partition. */
+  /** Inference-mode loss and accuracy over the whole partition, 1000 examples at a time. */
   public Evaluation evaluate(NetworkSpec spec, float[] params, float[] normState, PackedPartition part) {
-    Network net = network(spec);
-    Evaluation ev = new Evaluation();
-    ev.hasAccuracy = net.loss().hasAccuracy();
-    int batch = 1000;
-    int d = part.data().shape().size();
-    int lw = part.data().labelWidth();
-    float[] x = part.data().features();
-    float[] y = part.data().labels();
-    float[] xb = new float[Math.min(batch, part.size()) * d];
-    float[] yb = new float[Math.min(batch, part.size()) * lw];
-    for (int from = 0; from < part.size(); from += batch) {
-      int m = Math.min(batch, part.size() - from);
-      System.arraycopy(x, from * d, xb, 0, m * d);
-      System.arraycopy(y, from * lw, yb, 0, m * lw);
-      net.evaluate(params, normState, xb, yb, m, ev);
-    }
-    return ev;
+    return network(spec).evaluate(params, normState, part.data(), 1000);
   }
 
   /**

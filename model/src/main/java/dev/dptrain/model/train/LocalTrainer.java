@@ -48,19 +48,8 @@ public final class LocalTrainer {
     }
   }
 
-  /** Inference-mode loss and accuracy over a whole data set. */
+  /** Inference-mode loss and accuracy over a whole data set ({@link Network#evaluate(float[], float[], Dataset, int)}). */
   public static Evaluation evaluate(Network network, TrainingState state, Dataset data, int batch) {
-    Evaluation ev = new Evaluation();
-    int d = data.shape().size();
-    int lw = data.labelWidth();
-    float[] xb = new float[batch * d];
-    float[] yb = new float[batch * lw];
-    for (int from = 0; from < data.size(); from += batch) {
-      int n = Math.min(batch, data.size() - from);
-      System.arraycopy(data.features(), from * d, xb, 0, n * d);
-      System.arraycopy(data.labels(), from * lw, yb, 0, n * lw);
-      network.evaluate(state.params, state.normState, xb, yb, n, ev);
-    }
-    return ev;
+    return network.evaluate(state.params, state.normState, data, batch);
   }
 }

@@ -11,8 +11,8 @@ import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.Worker;
 import dev.dptrain.worker.data.Example;
 import dev.dptrain.worker.data.IdxRecords;
 import dev.dptrain.worker.data.RecordKey;
@@ -67,7 +67,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     for (Class<?> c : new Class<?>[] {NetworkSpec.class, Shape.class, Init.class, Init.Scheme.class,
         LayerSpec.DenseSpec.class, LayerSpec.ActivationSpec.class, LayerSpec.SoftmaxSpec.class,
         LayerSpec.BatchNormSpec.class, LayerSpec.DropoutSpec.class, Dataset.class,
-        PackedPartition.class, Worker.StepCoordinates.class, IdxRecords.Header.class}) {
+        PackedPartition.class, StepCoordinates.class, IdxRecords.Header.class}) {
       kryo.register(c, java);
     }
   }

@@ -1,16 +1,17 @@
 package dev.dptrain.driver;
 
-import dev.dptrain.model.Evaluation;
-import dev.dptrain.model.GradientSum;
-import dev.dptrain.model.Network;
-import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.driver.checkpoint.CheckpointStore;
 import dev.dptrain.driver.steps.BroadcastSteps;
 import dev.dptrain.driver.steps.ChannelSteps;
 import dev.dptrain.driver.steps.StepTransport;
+import dev.dptrain.model.Evaluation;
+import dev.dptrain.model.Network;
+import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.layers.NormStats;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
@@ -21,7 +22,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Synchronous data-parallel training. Each step:
+ * Synchronous data-parallel training: the {@link TrainingLoop} with a {@link StepTransport} as its
+ * step source, plus what needs Spark around it (partition sizes, validation and precise BN as
+ * Spark jobs, checkpoints on a Hadoop file system). Each step:
  * <ol>
  *   <li>the driver sends the flat parameter vector to every partition's task (a {@link StepTransport}:
  *       a Spark broadcast and job per step, or a channel to tasks that live for the epoch);</li>
@@ -48,89 +51,72 @@ public final class SparkTrainer {
    * @param checkpointEvery steps between checkpoints (and one at the end of every epoch)
    * @param preciseBnBatches after training, recompute BN population statistics over this many
    *     batches with frozen weights; 0 = keep the running averages
-   * @param failFirstAttemptAtStep testing aid: the first attempt of partition 0's task at this
-   *     step throws, so Spark retries it; -1 = never
    * @param transport how steps reach the executors (see {@link StepTransport})
    * @param channelPort driver port of the step channel; 0 = any free port
    */
   public record Options(int treeDepth, String checkpointDir, long checkpointEvery, int preciseBnBatches,
-                        long failFirstAttemptAtStep, StepTransport.Kind transport, int channelPort) {
+                        StepTransport.Kind transport, int channelPort) {
+    public Options {
+      if (treeDepth < 1) throw new IllegalArgumentException("tree depth must be >= 1, got " + treeDepth);
+      if (checkpointEvery < 0) {
+        throw new IllegalArgumentException("checkpoint-every must be >= 0, got " + checkpointEvery);
+      }
+      if (preciseBnBatches < 0) {
+        throw new IllegalArgumentException("precise-bn batches must be >= 0, got " + preciseBnBatches);
+      }
+      if (transport == null) throw new IllegalArgumentException("transport must be set");
+    }
+
+    /** Tree depth 1, no checkpoints, no precise BN, AUTO transport, any free channel port. */
     public static Options defaults() {
-      return new Options(1, null, 0, 0, -1, StepTransport.Kind.AUTO, 0);
+      return builder().build();
     }
 
-    public Options withCheckpoints(String dir, long every) {
-      return new Options(treeDepth, dir, every, preciseBnBatches, failFirstAttemptAtStep, transport, channelPort);
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Options withPreciseBn(int batches) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, batches, failFirstAttemptAtStep, transport,
-          channelPort);
-    }
+    /** Optional settings, each starting at its default; {@link #build} validates. */
+    public static final class Builder {
+      private int treeDepth = 1;
+      private String checkpointDir;
+      private long checkpointEvery;
+      private int preciseBnBatches;
+      private StepTransport.Kind transport = StepTransport.Kind.AUTO;
+      private int channelPort;
 
-    public Options withFailFirstAttemptAtStep(long step) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, step, transport, channelPort);
-    }
+      private Builder() {}
 
-    public Options withTransport(StepTransport.Kind kind) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, kind,
-          channelPort);
-    }
+      public Builder optTreeDepth(int depth) {
+        this.treeDepth = depth;
+        return this;
+      }
 
-    public Options withTreeDepth(int depth) {
-      return new Options(depth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
-          channelPort);
-    }
+      /** Checkpoints into {@code dir} (null = none) every {@code every} steps and at every epoch's end. */
+      public Builder optCheckpoints(String dir, long every) {
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        return this;
+      }
 
-    public Options withChannelPort(int port) {
-      return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, failFirstAttemptAtStep, transport,
-          port);
-    }
-  }
+      public Builder optPreciseBn(int batches) {
+        this.preciseBnBatches = batches;
+        return this;
+      }
 
-  /** Progress callbacks, all on the driver. */
-  public interface Listener {
-    /**
-     * Before each step, with the LIVE state: the step updates it in place, so by the following
-     * {@link #onStep} it holds the result (copy {@code state.params} here to compare).
-     */
-    default void beforeStep(TrainingState state) {}
+      public Builder optTransport(StepTransport.Kind kind) {
+        this.transport = kind;
+        return this;
+      }
 
-    /** After each step; {@code wallNanos} is the whole step, {@code computeNanos} the slowest task's compute. */
-    default void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {}
+      public Builder optChannelPort(int port) {
+        this.channelPort = port;
+        return this;
+      }
 
-    default void onEpoch(int epoch, Evaluation train, Evaluation validation) {}
-
-    /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
-    default boolean stopRequested(TrainingState state) {
-      return false;
-    }
-
-    /** Calls each listener in turn; stops when any asks to. */
-    static Listener all(Listener... listeners) {
-      return new Listener() {
-        @Override
-        public void beforeStep(TrainingState state) {
-          for (Listener l : listeners) l.beforeStep(state);
-        }
-
-        @Override
-        public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
-          for (Listener l : listeners) l.onStep(info, wallNanos, computeNanos);
-        }
-
-        @Override
-        public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
-          for (Listener l : listeners) l.onEpoch(epoch, train, validation);
-        }
-
-        @Override
-        public boolean stopRequested(TrainingState state) {
-          boolean stop = false;
-          for (Listener l : listeners) stop |= l.stopRequested(state);
-          return stop;
-        }
-      };
+      public Options build() {
+        return new Options(treeDepth, checkpointDir, checkpointEvery, preciseBnBatches, transport, channelPort);
+      }
     }
   }
 
@@ -172,10 +158,11 @@ public final class SparkTrainer {
    * Trains on {@code train} (one {@link PackedPartition} per partition, cached), resuming from the
    * newest checkpoint when the checkpoint directory holds one; {@code validation} may be null.
    */
-  public TrainingState fit(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, Listener listener) {
+  public TrainingState fit(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
+                           TrainingLoop.Listener listener) {
     BatchPlan plan = new BatchPlan(partitionSizes(train), spec.batchSize(), spec.seed());
     long perEpoch = plan.stepsPerEpoch();
-    Stepper stepper = new Stepper(network, spec, perEpoch * spec.epochs());
+    TrainingLoop loop = new TrainingLoop(network, spec, perEpoch);
     CheckpointStore checkpoints = options.checkpointDir() == null ? null
         : new CheckpointStore(options.checkpointDir(), sc.hadoopConfiguration(), 2);
     TrainingState resumed = checkpoints == null ? null : checkpoints.latest();
@@ -185,43 +172,15 @@ public final class SparkTrainer {
       state = resumed;
       LOG.info("resuming from checkpoint at step " + state.step + " (epoch " + state.epoch + ")");
     } else {
-      state = stepper.initialState();
+      state = loop.initialState();
     }
+    if (checkpoints != null) loop.checkpointWith(checkpoints::save, options.checkpointEvery());
+    if (validation != null) loop.validateWith(s -> evaluate(validation, s));
     Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
-    long seed = spec.seed();
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try (StepTransport steps = transport(train, specBc, perEpoch)) {
-      while (state.epoch < spec.epochs()) {
-        Evaluation epochTrain = new Evaluation();
-        epochTrain.hasAccuracy = network.loss().hasAccuracy();
-        while (state.stepInEpoch < perEpoch) {
-          listener.beforeStep(state);
-          long t0 = System.nanoTime();
-          Worker.StepCoordinates at = new Worker.StepCoordinates(seed, state.epoch, state.step,
-              state.stepInEpoch, perEpoch);
-          GradientSum sum = steps.step(at, state.params);
-          Stepper.StepInfo info = stepper.apply(state, sum);
-          epochTrain.lossSum += sum.lossSum;
-          epochTrain.count += sum.count;
-          epochTrain.correct += sum.correct;
-          listener.onStep(info, System.nanoTime() - t0, sum.computeNanos);
-          if (checkpoints != null && options.checkpointEvery() > 0 && state.step % options.checkpointEvery() == 0) {
-            checkpoints.save(state);
-          }
-          if (listener.stopRequested(state)) {
-            steps.release();
-            return state;
-          }
-        }
-        if (validation != null) steps.release(); // validation is a Spark job of its own
-        Evaluation val = validation == null ? null : evaluate(validation, state);
-        state.epoch++;
-        state.stepInEpoch = 0;
-        if (checkpoints != null) checkpoints.save(state);
-        listener.onEpoch(state.epoch - 1, epochTrain, val);
-      }
-      steps.release();
-      if (options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
+      boolean finished = loop.run(state, steps, listener);
+      if (finished && options.preciseBnBatches() > 0) preciseBatchNorm(train, state, perEpoch, specBc);
       return state;
     } finally {
       sc.clearCallSite();
@@ -241,10 +200,9 @@ public final class SparkTrainer {
     transportUsed = kind;
     LOG.info("step transport: " + kind.configName());
     return switch (kind) {
-      case BROADCAST -> new BroadcastSteps(sc, train, specBc, spec.augment(), options.treeDepth(),
-          options.failFirstAttemptAtStep());
-      case CHANNEL, CHANNEL_TCP -> new ChannelSteps(sc, train, specBc, spec.augment(), spec.seed(), perEpoch,
-          options.failFirstAttemptAtStep(), kind == StepTransport.Kind.CHANNEL_TCP, options.channelPort());
+      case BROADCAST -> new BroadcastSteps(sc, train, specBc, spec.augment(), options.treeDepth());
+      case CHANNEL, CHANNEL_TCP -> new ChannelSteps(sc, train, specBc, spec.augment(),
+          kind == StepTransport.Kind.CHANNEL_TCP, options.channelPort());
       case AUTO -> throw new AssertionError();
     };
   }

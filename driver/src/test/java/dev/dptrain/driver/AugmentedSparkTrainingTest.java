@@ -13,6 +13,7 @@ import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.layers.PReLU;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.util.Arrays;
@@ -39,17 +40,17 @@ class AugmentedSparkTrainingTest {
         .maxout(10, 2).layerNorm().weightNormDense(3).build();
   }
 
-  private static final TrainSpec SPEC = TrainSpec.defaults(0.05).withBatch(30).withEpochs(2)
+  private static final TrainSpec SPEC = TrainSpec.sgdMomentum(0.05).withBatch(30).withEpochs(2)
       .withAugmentation(new Augmentation(true, 1));
 
   @Test
   void sparkAugmentsLikeTheLocalTrainer() {
     Dataset data = images(300, 11);
     TrainingState dist = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromDataset(sc, data, 3), null, new SparkTrainer.Listener() {});
-    TrainingState local = new LocalTrainer(net(), SPEC, 3).fit(data, null, new LocalTrainer.Listener() {});
+        .fit(PackedData.fromDataset(sc, data, 3), null, new TrainingLoop.Listener() {});
+    TrainingState local = new LocalTrainer(net(), SPEC, 3).fit(data, null, new TrainingLoop.Listener() {});
     TrainingState plain = new LocalTrainer(net(), SPEC.withAugmentation(Augmentation.NONE), 3)
-        .fit(data, null, new LocalTrainer.Listener() {});
+        .fit(data, null, new TrainingLoop.Listener() {});
     assertEquals(local.step, dist.step);
     double worst = 0;
     double vsPlain = 0;
@@ -73,12 +74,12 @@ class AugmentedSparkTrainingTest {
     Dataset data = images(200, 12);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(2))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(2, () -> new SparkTrainer(sc, net(), SPEC,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     TrainingState otherSeed = new SparkTrainer(sc, net(), SPEC.withSeed(43), SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     assertFalse(Arrays.equals(clean.params, otherSeed.params));
   }
 }

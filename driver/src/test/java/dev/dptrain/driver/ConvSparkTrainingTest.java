@@ -12,6 +12,7 @@ import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.init.Init;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import org.apache.spark.api.java.JavaRDD;
@@ -41,14 +42,14 @@ class ConvSparkTrainingTest {
         .relu().globalAvgPool().dropout(0.2).dense(3).build();
   }
 
-  private static final TrainSpec SPEC = TrainSpec.defaults(0.05).withBatch(40).withEpochs(2);
+  private static final TrainSpec SPEC = TrainSpec.sgdMomentum(0.05).withBatch(40).withEpochs(2);
 
   @Test
   void sparkCnnEqualsGhostBatchTrainer() {
     Dataset data = images(240, 21);
     TrainingState dist = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromDataset(sc, data, 2), null, new SparkTrainer.Listener() {});
-    TrainingState local = new LocalTrainer(net(), SPEC, 2).fit(data, null, new LocalTrainer.Listener() {});
+        .fit(PackedData.fromDataset(sc, data, 2), null, new TrainingLoop.Listener() {});
+    TrainingState local = new LocalTrainer(net(), SPEC, 2).fit(data, null, new TrainingLoop.Listener() {});
     assertEquals(local.step, dist.step);
     double worst = 0;
     for (int i = 0; i < local.params.length; i++) {
@@ -71,9 +72,9 @@ class ConvSparkTrainingTest {
   void retriedCnnTaskGivesTheSameResult() {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, images(160, 22), 2);
     TrainingState clean = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults())
-        .fit(rdd, null, new SparkTrainer.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net(), SPEC, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(1))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+        .fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(1, () -> new SparkTrainer(sc, net(), SPEC,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     assertArrayEquals(clean.normState, retried.normState);
   }

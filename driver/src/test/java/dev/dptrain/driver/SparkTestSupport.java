@@ -1,10 +1,18 @@
 package dev.dptrain.driver;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.dptrain.model.Rng;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
+import dev.dptrain.worker.steps.InjectedFailure;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
+import org.apache.spark.Success$;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /** One real local Spark context for the test JVM, with Kryo registration enforced. */
@@ -12,6 +20,38 @@ public final class SparkTestSupport {
   private static JavaSparkContext sc;
 
   private SparkTestSupport() {}
+
+  /**
+   * Runs {@code run} with the first attempt of partition 0's task failing at {@code step} (the
+   * worker's test-only {@link InjectedFailure}), and checks that a task really failed.
+   */
+  public static <T> T failingFirstAttemptAt(long step, Supplier<T> run) {
+    JavaSparkContext context = sc();
+    AtomicInteger failedTasks = new AtomicInteger();
+    SparkListener failures = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.reason() != Success$.MODULE$) failedTasks.incrementAndGet();
+      }
+    };
+    context.sc().addSparkListener(failures);
+    System.setProperty(InjectedFailure.PROPERTY, Long.toString(step));
+    T result;
+    try {
+      result = run.get();
+    } finally {
+      System.clearProperty(InjectedFailure.PROPERTY);
+      try {
+        context.sc().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("Spark's listener bus did not drain", e);
+      } finally {
+        context.sc().removeSparkListener(failures);
+      }
+    }
+    assertTrue(failedTasks.get() >= 1, "the injected failure at step " + step + " should have failed a task");
+    return result;
+  }
 
   public static synchronized JavaSparkContext sc() {
     if (sc != null && !sc.sc().isStopped() && !sc.getConf().getBoolean("spark.kryo.registrationRequired", false)) {

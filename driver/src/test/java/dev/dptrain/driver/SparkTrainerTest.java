@@ -20,6 +20,7 @@ import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class SparkTrainerTest {
   }
 
   private static TrainSpec spec(int batch, int epochs) {
-    return TrainSpec.defaults(0.05).withBatch(batch).withEpochs(epochs).withRegularisation(1e-3, 0, 1.0);
+    return TrainSpec.sgdMomentum(0.05).withBatch(batch).withEpochs(epochs).withRegularisation(1e-3, 0, 1.0);
   }
 
   private static double maxRelErr(float[] a, float[] b) {
@@ -76,7 +77,7 @@ class SparkTrainerTest {
     TrainSpec ts = spec(p * b, 1);
     List<float[]> distributedParams = new ArrayList<>();
     SparkTrainer trainer = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults());
-    TrainingState dist = trainer.fit(PackedData.fromDataset(sc, data, p), null, new SparkTrainer.Listener() {
+    TrainingState dist = trainer.fit(PackedData.fromDataset(sc, data, p), null, new TrainingLoop.Listener() {
       @Override
       public boolean stopRequested(TrainingState s) {
         distributedParams.add(s.params.clone());
@@ -128,7 +129,7 @@ class SparkTrainerTest {
     TrainSpec ts = spec(60, 2);
     List<Evaluation> sparkVals = new ArrayList<>();
     TrainingState dist = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromDataset(sc, data, 3), PackedData.fromDataset(sc, val, 2), new SparkTrainer.Listener() {
+        .fit(PackedData.fromDataset(sc, data, 3), PackedData.fromDataset(sc, val, 2), new TrainingLoop.Listener() {
           @Override
           public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
             sparkVals.add(validation);
@@ -136,7 +137,7 @@ class SparkTrainerTest {
         });
     LocalTrainer local = new LocalTrainer(net, ts, 3);
     List<Evaluation> localVals = new ArrayList<>();
-    TrainingState single = local.fit(data, val, new LocalTrainer.Listener() {
+    TrainingState single = local.fit(data, val, new TrainingLoop.Listener() {
       @Override
       public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
         localVals.add(validation);
@@ -147,6 +148,9 @@ class SparkTrainerTest {
     double errS = maxRelErr(dist.normState, single.normState);
     assertTrue(errP < 1e-5, "parameters differ: " + errP);
     assertTrue(errS < 1e-5, "running statistics differ: " + errS);
+    // Both run the same loop and the same per-partition code, merged in partition order.
+    assertArrayEquals(single.params, dist.params, "local = Spark, bit for bit");
+    assertArrayEquals(single.normState, dist.normState);
     assertEquals(2, sparkVals.size());
     assertEquals(localVals.get(1).meanLoss(), sparkVals.get(1).meanLoss(), 1e-5);
     assertEquals(localVals.get(1).correct, sparkVals.get(1).correct);
@@ -166,7 +170,7 @@ class SparkTrainerTest {
         new PackedPartition(1, data.slice(20, 0)), new PackedPartition(2, data.slice(20, 70)));
     TrainingState init = new Stepper(Network.build(net), ts, 1).initialState();
     TrainingState dist = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults())
-        .fit(PackedData.fromBlocks(sc, blocks), null, new SparkTrainer.Listener() {});
+        .fit(PackedData.fromBlocks(sc, blocks), null, new TrainingLoop.Listener() {});
     assertEquals(1, dist.step);
     // BN input = dense(5) of every example with the initial weights, in double.
     double[] mean = new double[5];
@@ -196,11 +200,11 @@ class SparkTrainerTest {
     TrainSpec ts = spec(50, 1).withOptimizer(new Adam(0.9, 0.999, 1e-8, 1e-2))
         .withSchedule(LrSchedule.constant(0.01).withWarmup(3));
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState a = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
-    TrainingState b = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState a = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState b = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
     assertArrayEquals(a.params, b.params);
     assertArrayEquals(a.normState, b.normState);
-    TrainingState c = new SparkTrainer(sc, net, ts.withSeed(7), SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState c = new SparkTrainer(sc, net, ts.withSeed(7), SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
     assertTrue(maxRelErr(a.params, c.params) > 1e-3, "a different seed must give different parameters");
   }
 
@@ -221,9 +225,9 @@ class SparkTrainerTest {
     JavaRDD<PackedPartition> rdd = PackedData.fromBlocks(sc, blocks);
     NetworkSpec net = mlp(true, 0.2);
     TrainSpec ts = spec(60, 2);
-    TrainingState a = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState a = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
     for (int run = 0; run < 2; run++) {
-      TrainingState b = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+      TrainingState b = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
       assertArrayEquals(a.params, b.params);
       assertArrayEquals(a.normState, b.normState);
     }
@@ -235,9 +239,9 @@ class SparkTrainerTest {
     NetworkSpec net = mlp(true, 0.5);
     TrainSpec ts = spec(30, 1);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState clean = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
-    TrainingState retried = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults().withFailFirstAttemptAtStep(3))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState clean = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(3, () -> new SparkTrainer(sc, net, ts,
+        SparkTrainer.Options.defaults()).fit(rdd, null, new TrainingLoop.Listener() {}));
     assertArrayEquals(clean.params, retried.params);
     assertArrayEquals(clean.normState, retried.normState);
   }
@@ -248,21 +252,40 @@ class SparkTrainerTest {
     NetworkSpec net = mlp(true, 0.3);
     TrainSpec ts = spec(40, 3).withOptimizer(new Sgd(0.9, true));
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState full = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, new SparkTrainer.Listener() {});
+    List<Evaluation> fullEpochs = new ArrayList<>();
+    TrainingState full = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults()).fit(rdd, null, epochsInto(fullEpochs));
     String ckpt = dir.resolve("ckpt").toUri().toString();
-    SparkTrainer.Options withCkpt = SparkTrainer.Options.defaults().withCheckpoints(ckpt, 5);
-    TrainingState crashed = new SparkTrainer(sc, net, ts, withCkpt).fit(rdd, null, new SparkTrainer.Listener() {
+    SparkTrainer.Options withCkpt = SparkTrainer.Options.builder().optCheckpoints(ckpt, 5).build();
+    TrainingState crashed = new SparkTrainer(sc, net, ts, withCkpt).fit(rdd, null, new TrainingLoop.Listener() {
       @Override
       public boolean stopRequested(TrainingState s) {
         return s.step == 13; // "crash" after step 13: the newest checkpoint is step 10
       }
     });
     assertEquals(13, crashed.step);
-    TrainingState resumed = new SparkTrainer(sc, net, ts, withCkpt).fit(rdd, null, new SparkTrainer.Listener() {});
+    List<Evaluation> resumedEpochs = new ArrayList<>();
+    TrainingState resumed = new SparkTrainer(sc, net, ts, withCkpt).fit(rdd, null, epochsInto(resumedEpochs));
     assertEquals(full.step, resumed.step);
+    // The epoch sums are part of the checkpoint: the resumed epoch's training loss covers all its steps.
+    // The run resumed from step 10, inside epoch 1 (8 steps per epoch).
+    assertEquals(2, resumedEpochs.size());
+    Evaluation epoch1 = fullEpochs.get(1);
+    Evaluation epoch1Resumed = resumedEpochs.get(0);
+    assertEquals(300, epoch1Resumed.count);
+    assertEquals(epoch1.lossSum, epoch1Resumed.lossSum);
+    assertEquals(epoch1.correct, epoch1Resumed.correct);
     assertArrayEquals(full.params, resumed.params);
     assertArrayEquals(full.normState, resumed.normState);
     assertArrayEquals(full.optimizerState, resumed.optimizerState);
+  }
+
+  private static TrainingLoop.Listener epochsInto(List<Evaluation> epochs) {
+    return new TrainingLoop.Listener() {
+      @Override
+      public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
+        epochs.add(train);
+      }
+    };
   }
 
   @Test
@@ -271,8 +294,8 @@ class SparkTrainerTest {
     NetworkSpec net = NetworkSpec.builder(Shape.vector(8)).dense(6).batchNorm().relu().dense(3).build();
     TrainSpec ts = spec(60, 1);
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState s = new SparkTrainer(sc, net, ts, SparkTrainer.Options.defaults().withPreciseBn(1000))
-        .fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState s = new SparkTrainer(sc, net, ts, SparkTrainer.Options.builder().optPreciseBn(1000).build())
+        .fit(rdd, null, new TrainingLoop.Listener() {});
     // All batches of epoch 0 with frozen weights cover every example once: population statistics
     // of the BN input over the whole data set.
     int n = data.size();

@@ -12,7 +12,9 @@ import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.data.DataSource;
@@ -88,7 +90,7 @@ class StandaloneClusterTest {
     return NetworkSpec.builder(Shape.vector(8)).dense(16).batchNorm().relu().dropout(0.2).dense(3).build();
   }
 
-  private static final TrainSpec TRAIN = TrainSpec.defaults(0.05).withBatch(60).withEpochs(2)
+  private static final TrainSpec TRAIN = TrainSpec.sgdMomentum(0.05).withBatch(60).withEpochs(2)
       .withRegularisation(1e-3, 0, 1.0);
 
   /** The blobs as CSV in two part files: training input that can be re-read after an executor loss. */
@@ -113,8 +115,8 @@ class StandaloneClusterTest {
     Shape shape = Shape.vector(8);
     JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
         DistributedData.records(spark, src, shape, LabelRule.classes(3)), shape, 2, TRAIN.seed(), 0), Standardizer.NONE);
-    SparkTrainer trainer = new SparkTrainer(sc, net(), TRAIN, SparkTrainer.Options.defaults().withTransport(transport));
-    TrainingState state = trainer.fit(rdd, null, new SparkTrainer.Listener() {
+    SparkTrainer trainer = new SparkTrainer(sc, net(), TRAIN, SparkTrainer.Options.builder().optTransport(transport).build());
+    TrainingState state = trainer.fit(rdd, null, new TrainingLoop.Listener() {
       @Override
       public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         atStep.accept(info.step());

@@ -2,6 +2,7 @@ package dev.dptrain.model;
 
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.Examples;
 import dev.dptrain.model.layers.BatchStatsLayer;
 import dev.dptrain.model.layers.Layer;
 import dev.dptrain.model.layers.NormStats;
@@ -214,6 +215,26 @@ public final class Network {
     if (c < 0) acc.hasAccuracy = false;
     else acc.correct += c;
     acc.count += batch;
+  }
+
+  /**
+   * Inference-mode loss and accuracy over a whole data set, {@code batch} examples at a time, in
+   * order (the worker evaluates a partition with it, the single-process trainer a data set).
+   */
+  public Evaluation evaluate(float[] params, float[] state, Examples data, int batch) {
+    Evaluation ev = new Evaluation();
+    ev.hasAccuracy = loss.hasAccuracy();
+    int d = data.shape().size();
+    int lw = data.labelWidth();
+    int b = Math.min(batch, data.size());
+    float[] xb = new float[b * d];
+    float[] yb = new float[b * lw];
+    for (int from = 0; from < data.size(); from += batch) {
+      int n = Math.min(batch, data.size() - from);
+      data.copy(from, n, xb, yb);
+      evaluate(params, state, xb, yb, n, ev);
+    }
+    return ev;
   }
 
   /** A table of layers, output shapes and parameter counts. */

@@ -21,6 +21,7 @@ import dev.dptrain.model.layers.ResidualBlock;
 import dev.dptrain.model.layers.StochasticPool2D;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -105,8 +106,8 @@ class ResidualAndStochasticPoolTest {
     float[] y = new float[n];
     for (int i = 0; i < n; i++) y[i] = i % 2;
     Dataset data = new Dataset(Shape.image(1, 6, 6), 1, x, y);
-    TrainingState s = new LocalTrainer(spec, TrainSpec.defaults(0.05).withBatch(20).withEpochs(1), 2)
-        .fit(data, null, new LocalTrainer.Listener() {});
+    TrainingState s = new LocalTrainer(spec, TrainSpec.sgdMomentum(0.05).withBatch(20).withEpochs(1), 2)
+        .fit(data, null, new TrainingLoop.Listener() {});
     float[] initial = net.initState();
     assertEquals(initial.length, s.normState.length);
     for (int i = 0; i < initial.length; i++) {

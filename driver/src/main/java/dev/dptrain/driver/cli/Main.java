@@ -11,6 +11,7 @@ import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;
@@ -109,10 +110,14 @@ public final class Main {
           rc.train().seed()).stepsPerEpoch();
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
           data.trainSize(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
-      SparkTrainer.Options opts = new SparkTrainer.Options(rc.spark().treeDepth(),
-          rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
-          rc.output().checkpointEvery(), rc.spark().preciseBnBatches(), -1,
-          StepTransport.Kind.parse(rc.spark().transport()), rc.spark().channelPort());
+      SparkTrainer.Options opts = SparkTrainer.Options.builder()
+          .optTreeDepth(rc.spark().treeDepth())
+          .optCheckpoints(rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,
+              rc.output().checkpointEvery())
+          .optPreciseBn(rc.spark().preciseBnBatches())
+          .optTransport(StepTransport.Kind.parse(rc.spark().transport()))
+          .optChannelPort(rc.spark().channelPort())
+          .build();
       SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
@@ -121,7 +126,7 @@ public final class Main {
       try (MetricsLog metrics = new MetricsLog(MetricsLog.open(rc.output().dir(), sc.hadoopConfiguration()),
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
-        state = trainer.fit(trainRdd, testRdd, SparkTrainer.Listener.all(progress, metrics));
+        state = trainer.fit(trainRdd, testRdd, TrainingLoop.Listener.all(progress, metrics));
       } finally {
         writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }

@@ -4,8 +4,11 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** Builds one JSON object on one line; non-finite numbers become {@code null} (JSON has no NaN). */
-final class JsonLine {
+/**
+ * Builds one JSON object on one line, keys in insertion order; non-finite numbers become
+ * {@code null} (JSON has no NaN). Used by the metrics log and the benchmarks.
+ */
+public final class JsonLine {
   /** Seven significant digits: float precision, short lines. */
   private static final MathContext SIGNIFICANT = new MathContext(7);
 
@@ -17,25 +20,25 @@ final class JsonLine {
     return this;
   }
 
-  JsonLine put(String key, String value) {
+  public JsonLine put(String key, String value) {
     key(key).sb.append(':');
     if (value == null) sb.append("null");
     else quote(sb, value);
     return this;
   }
 
-  JsonLine put(String key, long value) {
+  public JsonLine put(String key, long value) {
     key(key).sb.append(':').append(value);
     return this;
   }
 
-  JsonLine put(String key, double value) {
+  public JsonLine put(String key, double value) {
     key(key).sb.append(':');
     number(sb, value);
     return this;
   }
 
-  JsonLine put(String key, double[] values) {
+  public JsonLine put(String key, double[] values) {
     key(key).sb.append(":[");
     for (int i = 0; i < values.length; i++) {
       if (i > 0) sb.append(',');
@@ -46,7 +49,7 @@ final class JsonLine {
   }
 
   /** A value that is already JSON (an array or object built elsewhere). */
-  JsonLine putRaw(String key, String json) {
+  public JsonLine putRaw(String key, String json) {
     key(key).sb.append(':').append(json);
     return this;
   }

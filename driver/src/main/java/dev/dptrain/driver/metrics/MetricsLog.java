@@ -1,9 +1,9 @@
 package dev.dptrain.driver.metrics;
 
-import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import java.io.Closeable;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import org.apache.hadoop.fs.Syncable;
  * </ul>
  * A resumed run appends a new {@code start}; readers drop the earlier records it supersedes.
  */
-public final class MetricsLog implements SparkTrainer.Listener, Closeable {
+public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   private static final Logger LOG = Logger.getLogger(MetricsLog.class.getName());
 
   /** What the {@code start} record tells about the run besides the network. */

@@ -1,8 +1,8 @@
 package dev.dptrain.driver.progress;
 
-import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.train.Stepper;
+import dev.dptrain.model.train.TrainingLoop;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * {@code logEvery} steps (for log files). {@link Mode#OFF}: no step output. Every mode prints a
  * line per epoch with train and validation loss and accuracy and the elapsed time.
  */
-public final class ConsoleProgress implements SparkTrainer.Listener {
+public final class ConsoleProgress implements TrainingLoop.Listener {
   /** {@code output.progress}: AUTO becomes BAR on an interactive terminal and LINES otherwise. */
   public enum Mode {
     AUTO, BAR, LINES, OFF;

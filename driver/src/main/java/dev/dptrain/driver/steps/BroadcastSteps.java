@@ -1,19 +1,18 @@
 package dev.dptrain.driver.steps;
 
-import dev.dptrain.driver.PartitionJob;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.Worker;
-import org.apache.spark.TaskContext;
+import dev.dptrain.worker.steps.BroadcastTask;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * One Spark job per step: broadcast the parameters, run every partition's task, destroy the
- * broadcast. Results come back through the job and are merged on the driver in partition order
+ * One Spark job per step: broadcast the parameters, run every partition's task (the worker's
+ * {@link BroadcastTask}), destroy the broadcast. Results come back through the job and are merged on the driver in partition order
  * ({@code treeDepth} 1), or by a {@code treeAggregate} of that depth on very wide clusters, which
  * merges in completion order (bit-reproducible only up to 2 partitions).
  */
@@ -23,30 +22,20 @@ public final class BroadcastSteps implements StepTransport {
   private final Broadcast<NetworkSpec> spec;
   private final Augmentation augment;
   private final int treeDepth;
-  private final long failAt;
 
   public BroadcastSteps(JavaSparkContext sc, JavaRDD<PackedPartition> train, Broadcast<NetworkSpec> spec,
-                        Augmentation augment, int treeDepth, long failFirstAttemptAtStep) {
+                        Augmentation augment, int treeDepth) {
     this.sc = sc;
     this.train = train;
     this.spec = spec;
     this.augment = augment;
     this.treeDepth = treeDepth;
-    this.failAt = failFirstAttemptAtStep;
   }
 
   @Override
-  public GradientSum step(Worker.StepCoordinates at, float[] params) {
+  public GradientSum step(StepCoordinates at, float[] params) {
     Broadcast<float[]> bc = sc.broadcast(params);
-    Broadcast<NetworkSpec> specBc = spec;
-    Augmentation aug = augment;
-    long fail = failAt;
-    PartitionJob.PartitionFunction<PackedPartition, GradientSum> task = part -> {
-      if (at.step() == fail && part.index() == 0 && TaskContext.get().attemptNumber() == 0) {
-        throw new IllegalStateException("injected failure of the first attempt at step " + at.step());
-      }
-      return Worker.get().gradient(specBc.value(), bc.value(), part, at, aug);
-    };
+    BroadcastTask task = new BroadcastTask(spec, bc, at, augment);
     try {
       return treeDepth <= 1 ? GradientSum.mergeInOrder(PartitionJob.run(sc, train, task, GradientSum.class))
           : train.map(task::apply).treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, treeDepth);

@@ -3,8 +3,12 @@ package dev.dptrain.driver.steps;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
+import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.Worker;
+import dev.dptrain.worker.steps.ChannelStep;
+import dev.dptrain.worker.steps.ChannelTask;
+import dev.dptrain.worker.steps.TaskLinks;
+import dev.dptrain.worker.steps.Wire;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +22,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,17 +55,12 @@ import scala.reflect.ClassTag$;
  */
 public final class ChannelSteps implements StepTransport {
   private static final Logger LOG = Logger.getLogger(ChannelSteps.class.getName());
-  /** Open channels of this JVM by token, for tasks that run in the driver's JVM. */
-  private static final Map<Long, ChannelSteps> IN_THIS_JVM = new ConcurrentHashMap<>();
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final JavaSparkContext sc;
   private final JavaRDD<PackedPartition> train;
   private final Broadcast<NetworkSpec> spec;
   private final Augmentation augment;
-  private final long seed;
-  private final long stepsPerEpoch;
-  private final long failAt;
   private final boolean tcpOnly;
   private final int partitions;
   private final ServerSocket server;
@@ -100,15 +97,11 @@ public final class ChannelSteps implements StepTransport {
   }
 
   public ChannelSteps(JavaSparkContext sc, JavaRDD<PackedPartition> train, Broadcast<NetworkSpec> spec,
-                      Augmentation augment, long seed, long stepsPerEpoch, long failFirstAttemptAtStep,
-                      boolean tcpOnly, int port) {
+                      Augmentation augment, boolean tcpOnly, int port) {
     this.sc = sc;
     this.train = train;
     this.spec = spec;
     this.augment = augment;
-    this.seed = seed;
-    this.stepsPerEpoch = stepsPerEpoch;
-    this.failAt = failFirstAttemptAtStep;
     this.tcpOnly = tcpOnly;
     this.partitions = train.getNumPartitions();
     this.host = sc.getConf().get("spark.driver.host", "127.0.0.1");
@@ -141,9 +134,9 @@ public final class ChannelSteps implements StepTransport {
   }
 
   @Override
-  public GradientSum step(Worker.StepCoordinates at, float[] params) {
+  public GradientSum step(StepCoordinates at, float[] params) {
     if (job == null) startJob();
-    Links.Step step = new Links.Step(at.epoch(), at.step(), at.stepInEpoch(), params);
+    ChannelStep step = new ChannelStep(at, params);
     GradientSum[] results = new GradientSum[partitions];
     while (true) {
       DriverLinkSet set = awaitComplete();
@@ -165,7 +158,7 @@ public final class ChannelSteps implements StepTransport {
   }
 
   /** In-JVM links: handing over references costs microseconds, so no threads. */
-  private void exchangeInline(DriverLinkSet set, Links.Step step, GradientSum[] results) throws IOException {
+  private void exchangeInline(DriverLinkSet set, ChannelStep step, GradientSum[] results) throws IOException {
     for (int p = 0; p < partitions; p++) set.byPartition[p].send(step);
     for (int p = 0; p < partitions; p++) results[p] = set.byPartition[p].receive(this::checkJob);
   }
@@ -174,7 +167,7 @@ public final class ChannelSteps implements StepTransport {
    * Sockets: one I/O thread per link sends the step and reads the result, so that the copies of
    * megabyte frames through the kernel overlap instead of queueing behind each other.
    */
-  private void exchangeInParallel(DriverLinkSet set, Links.Step step, GradientSum[] results) throws IOException {
+  private void exchangeInParallel(DriverLinkSet set, ChannelStep step, GradientSum[] results) throws IOException {
     if (io == null) {
       AtomicInteger n = new AtomicInteger();
       io = Executors.newFixedThreadPool(partitions, r -> {
@@ -183,7 +176,7 @@ public final class ChannelSteps implements StepTransport {
         return t;
       });
     }
-    step.frame = frame = Wire.step(step.epoch, step.step, step.stepInEpoch, step.params, frame);
+    frame = step.encode(frame);
     List<Future<GradientSum>> pending = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       Links.DriverLink link = set.byPartition[p];
@@ -213,13 +206,13 @@ public final class ChannelSteps implements StepTransport {
 
   private void startJob() {
     synchronized (lock) {
-      if (token != 0) IN_THIS_JVM.remove(token);
+      if (token != 0) TaskLinks.unregisterLocal(token);
       token = TOKENS.nextLong() | 1;
       links = null;
-      if (!tcpOnly) IN_THIS_JVM.put(token, this);
+      long t = token;
+      if (!tcpOnly) TaskLinks.registerLocal(t, (partition, attempt) -> attachLocal(t, partition, attempt));
     }
-    ChannelTask task = new ChannelTask(token, host, server.getLocalPort(), !tcpOnly, spec, augment, seed,
-        stepsPerEpoch, failAt);
+    ChannelTask task = new ChannelTask(token, host, server.getLocalPort(), !tcpOnly, spec, augment);
     JavaRDD<Object> running = JavaRDD.fromRDD(
         train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Object.class)),
         ClassTag$.MODULE$.apply(Object.class));
@@ -254,7 +247,7 @@ public final class ChannelSteps implements StepTransport {
       synchronized (lock) {
         if (links != null) links.closeAll();
         links = null;
-        IN_THIS_JVM.remove(token);
+        TaskLinks.unregisterLocal(token);
       }
     }
   }
@@ -267,7 +260,7 @@ public final class ChannelSteps implements StepTransport {
     }
     synchronized (lock) {
       if (links != null) links.closeAll();
-      IN_THIS_JVM.remove(token);
+      TaskLinks.unregisterLocal(token);
     }
     if (io != null) io.shutdownNow();
     try {
@@ -283,7 +276,7 @@ public final class ChannelSteps implements StepTransport {
       while (links == null || links.dead || links.connected < partitions) {
         try {
           checkJob();
-          lock.wait(Links.WAIT_MILLIS);
+          lock.wait(TaskLinks.WAIT_MILLIS);
         } catch (IOException e) {
           throw new IllegalStateException(e.getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -312,12 +305,10 @@ public final class ChannelSteps implements StepTransport {
     throw new IOException("the step tasks ended before the driver sent END");
   }
 
-  /** Called by a task in this JVM: its in-memory link, or null when the token is not ours. */
-  static Links.TaskLink attachLocal(long token, int partition, int stageAttempt) {
-    ChannelSteps channel = IN_THIS_JVM.get(token);
-    if (channel == null) return null;
-    Links.LocalLink link = new Links.LocalLink();
-    return channel.attach(link, token, partition, stageAttempt) ? link : null;
+  /** Called by a task in this JVM: its in-memory link, or null when the channel refuses it. */
+  private TaskLinks.LocalLink attachLocal(long token, int partition, int stageAttempt) {
+    TaskLinks.LocalLink link = new TaskLinks.LocalLink();
+    return attach(new Links.LocalDriverLink(link), token, partition, stageAttempt) ? link : null;
   }
 
   /** Adds a task's link to its stage attempt's set; a newer attempt replaces an older set. */
@@ -342,7 +333,7 @@ public final class ChannelSteps implements StepTransport {
       }
       links.byPartition[partition] = link;
       links.connected++;
-      links.local &= link instanceof Links.LocalLink;
+      links.local &= link instanceof Links.LocalDriverLink;
       lock.notifyAll();
       return true;
     }
@@ -360,7 +351,7 @@ public final class ChannelSteps implements StepTransport {
         continue;
       }
       try {
-        Links.configure(s);
+        TaskLinks.configure(s);
         s.setSoTimeout(10_000); // the HELLO comes right after connecting
         InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
         byte[] hello = in.readNBytes(Wire.HELLO_BYTES);
@@ -373,7 +364,7 @@ public final class ChannelSteps implements StepTransport {
         long t = h.getLong();
         int partition = h.getInt();
         int attempt = h.getInt();
-        s.setSoTimeout(Links.WAIT_MILLIS);
+        s.setSoTimeout(TaskLinks.WAIT_MILLIS);
         attach(new Links.SocketDriverLink(s, in), t, partition, attempt);
       } catch (IOException e) {
         LOG.warning("step channel: bad HELLO from " + s.getRemoteSocketAddress() + ": " + e.getMessage());

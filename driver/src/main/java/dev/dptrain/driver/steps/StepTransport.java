@@ -1,7 +1,8 @@
 package dev.dptrain.driver.steps;
 
 import dev.dptrain.model.GradientSum;
-import dev.dptrain.worker.Worker;
+import dev.dptrain.model.train.StepCoordinates;
+import dev.dptrain.model.train.StepSource;
 
 /**
  * How one synchronous step reaches the executors: the driver sends the flat parameter vector to
@@ -14,14 +15,16 @@ import dev.dptrain.worker.Worker;
  *       reference), so a step costs no scheduling at all.</li>
  * </ul>
  */
-public interface StepTransport extends AutoCloseable {
+public interface StepTransport extends StepSource {
   /** The summed result of all partitions for the step at {@code at}, with these parameters. */
-  GradientSum step(Worker.StepCoordinates at, float[] params);
+  @Override
+  GradientSum step(StepCoordinates at, float[] params);
 
   /**
    * Releases the executors before any other Spark job (validation, precise BN) or at the end of
    * training; the next {@link #step} takes them again.
    */
+  @Override
   void release();
 
   @Override

@@ -15,14 +15,11 @@ import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.optim.Adam;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.Success$;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,13 +34,13 @@ class StepTransportTest {
   }
 
   private static TrainSpec spec() {
-    return TrainSpec.defaults(0.01).withBatch(40).withEpochs(2).withRegularisation(1e-3, 0, 1.0)
+    return TrainSpec.sgdMomentum(0.01).withBatch(40).withEpochs(2).withRegularisation(1e-3, 0, 1.0)
         .withOptimizer(new Adam(0.9, 0.999, 1e-8, 1e-2));
   }
 
   private TrainingState fit(JavaRDD<PackedPartition> rdd, SparkTrainer.Options options, StepTransport.Kind expect) {
     SparkTrainer trainer = new SparkTrainer(sc, net(), spec(), options);
-    TrainingState s = trainer.fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState s = trainer.fit(rdd, null, new TrainingLoop.Listener() {});
     assertEquals(expect, trainer.transportUsed());
     return s;
   }
@@ -59,9 +56,9 @@ class StepTransportTest {
   @EnumSource(value = StepTransport.Kind.class, names = {"CHANNEL", "CHANNEL_TCP"})
   void channelIsBitIdenticalToBroadcastJobs(StepTransport.Kind kind) {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, SparkTestSupport.blobs(400, 8, 3, 21), 2);
-    TrainingState broadcast = fit(rdd, SparkTrainer.Options.defaults().withTransport(StepTransport.Kind.BROADCAST),
+    TrainingState broadcast = fit(rdd, SparkTrainer.Options.builder().optTransport(StepTransport.Kind.BROADCAST).build(),
         StepTransport.Kind.BROADCAST);
-    TrainingState channel = fit(rdd, SparkTrainer.Options.defaults().withTransport(kind), kind);
+    TrainingState channel = fit(rdd, SparkTrainer.Options.builder().optTransport(kind).build(), kind);
     assertEquals(20, channel.step);
     assertNotEquals(0f, channel.params[0]);
     assertSameState(broadcast, channel, kind.configName());
@@ -72,25 +69,11 @@ class StepTransportTest {
   @EnumSource(value = StepTransport.Kind.class, names = {"BROADCAST", "CHANNEL", "CHANNEL_TCP"})
   void retriedTasksGiveTheCleanRunsResult(StepTransport.Kind kind) throws Exception {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, SparkTestSupport.blobs(400, 8, 3, 22), 2);
-    TrainingState clean = fit(rdd, SparkTrainer.Options.defaults().withTransport(StepTransport.Kind.BROADCAST),
+    TrainingState clean = fit(rdd, SparkTrainer.Options.builder().optTransport(StepTransport.Kind.BROADCAST).build(),
         StepTransport.Kind.BROADCAST);
-    AtomicInteger failedTasks = new AtomicInteger();
-    SparkListener failures = new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.reason() != Success$.MODULE$) failedTasks.incrementAndGet();
-      }
-    };
-    sc.sc().addSparkListener(failures);
-    try {
-      TrainingState retried = fit(rdd, SparkTrainer.Options.defaults().withTransport(kind)
-          .withFailFirstAttemptAtStep(13), kind);
-      assertSameState(clean, retried, kind.configName() + " with a retried task");
-    } finally {
-      sc.sc().listenerBus().waitUntilEmpty();
-      sc.sc().removeSparkListener(failures);
-    }
-    assertTrue(failedTasks.get() >= 1, "the injected failure should have failed a task");
+    TrainingState retried = SparkTestSupport.failingFirstAttemptAt(13,
+        () -> fit(rdd, SparkTrainer.Options.builder().optTransport(kind).build(), kind));
+    assertSameState(clean, retried, kind.configName() + " with a retried task");
   }
 
   @Test
@@ -102,7 +85,7 @@ class StepTransportTest {
     TrainingState three = fit(PackedData.fromDataset(sc, data, 3), SparkTrainer.Options.defaults(),
         StepTransport.Kind.BROADCAST);
     assertNotEquals(two.params[0], three.params[0]); // different splits, different BN batches
-    fit(PackedData.fromDataset(sc, data, 2), SparkTrainer.Options.defaults().withTreeDepth(2),
+    fit(PackedData.fromDataset(sc, data, 2), SparkTrainer.Options.builder().optTreeDepth(2).build(),
         StepTransport.Kind.BROADCAST);
   }
 
@@ -111,7 +94,7 @@ class StepTransportTest {
   void stoppingMidEpochReleasesTheExecutors() {
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, SparkTestSupport.blobs(400, 8, 3, 24), 2);
     SparkTrainer trainer = new SparkTrainer(sc, net(), spec(), SparkTrainer.Options.defaults());
-    TrainingState s = trainer.fit(rdd, null, new SparkTrainer.Listener() {
+    TrainingState s = trainer.fit(rdd, null, new TrainingLoop.Listener() {
       @Override
       public boolean stopRequested(TrainingState state) {
         return state.step == 4;
@@ -129,12 +112,12 @@ class StepTransportTest {
     Dataset data = new Dataset(Shape.image(1, 4, 4), images.labelWidth(), images.features(), images.labels());
     NetworkSpec cnn = NetworkSpec.builder(Shape.image(1, 4, 4)).conv2d(4, 3, 1, 1).batchNorm().relu()
         .flatten().dense(3).build();
-    TrainSpec ts = TrainSpec.defaults(0.05).withBatch(40).withEpochs(1).withAugmentation(new Augmentation(true, 1));
+    TrainSpec ts = TrainSpec.sgdMomentum(0.05).withBatch(40).withEpochs(1).withAugmentation(new Augmentation(true, 1));
     JavaRDD<PackedPartition> rdd = PackedData.fromDataset(sc, data, 2);
-    TrainingState a = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.defaults()
-        .withTransport(StepTransport.Kind.BROADCAST)).fit(rdd, null, new SparkTrainer.Listener() {});
-    TrainingState b = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.defaults()
-        .withTransport(StepTransport.Kind.CHANNEL_TCP)).fit(rdd, null, new SparkTrainer.Listener() {});
+    TrainingState a = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.builder()
+        .optTransport(StepTransport.Kind.BROADCAST).build()).fit(rdd, null, new TrainingLoop.Listener() {});
+    TrainingState b = new SparkTrainer(sc, cnn, ts, SparkTrainer.Options.builder()
+        .optTransport(StepTransport.Kind.CHANNEL_TCP).build()).fit(rdd, null, new TrainingLoop.Listener() {});
     assertSameState(a, b, "augmented CNN");
   }
 }

@@ -8,7 +8,10 @@ import dev.dptrain.model.optim.Optimizer;
 import dev.dptrain.model.optim.Sgd;
 import dev.dptrain.model.train.TrainSpec;
 
-/** Reads the {@code train { ... }} block of a config file into a {@link TrainSpec}. */
+/**
+ * Reads the {@code train { ... }} block of a config file into a {@link TrainSpec}; what a block
+ * leaves out comes from {@link TrainSpec#defaults()}.
+ */
 public final class TrainConfigParser {
   private TrainConfigParser() {}
 
@@ -19,15 +22,17 @@ public final class TrainConfigParser {
 
   /** Reads the block and checks {@code augment} against the network's input shape (when not null). */
   public static TrainSpec parse(Conf t, Shape input) {
-    int epochs = (int) t.integer("epochs", 10, 1, 1_000_000);
-    int batch = (int) t.integer("batch-size", 128, 1, 1 << 24);
-    long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
-    double wd = t.number("weight-decay", 0, 0, 1);
-    double l1 = t.number("l1", 0, 0, 1);
-    double clip = t.number("clip-norm", 0, 0, Double.MAX_VALUE);
+    TrainSpec d = TrainSpec.defaults();
+    int epochs = (int) t.integer("epochs", d.epochs(), 1, 1_000_000);
+    int batch = (int) t.integer("batch-size", d.batchSize(), 1, 1 << 24);
+    long seed = t.integer("seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE);
+    double wd = t.number("weight-decay", d.weightDecay(), 0, 1);
+    double l1 = t.number("l1", d.l1(), 0, 1);
+    double clip = t.number("clip-norm", d.clipNorm(), 0, Double.MAX_VALUE);
     Conf o = t.object("optimizer");
     String type = o.oneOf("type", "sgd", "sgd", "momentum", "nesterov", "adam", "adamw");
-    double lr = o.number("lr", type.startsWith("adam") ? 1e-3 : 0.01, Double.MIN_VALUE, 10);
+    double lr = o.number("lr", type.startsWith("adam") ? TrainSpec.DEFAULT_ADAM_LR : TrainSpec.DEFAULT_SGD_LR,
+        Double.MIN_VALUE, 10);
     Optimizer opt = switch (type) {
       case "sgd", "momentum", "nesterov" -> {
         double mom = o.number("momentum", type.equals("sgd") ? 0 : 0.9, 0, 0.9999);

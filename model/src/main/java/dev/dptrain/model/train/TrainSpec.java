@@ -30,9 +30,27 @@ public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightD
     if (augment == null) augment = Augmentation.NONE;
   }
 
-  /** SGD with momentum 0.9, constant lr, batch 128, 1 epoch; change with the with* methods. */
-  public static TrainSpec defaults(double lr) {
-    return new TrainSpec(new Sgd(0.9, false), LrSchedule.constant(lr), 0, 0, 0, 128, 1, 42, Augmentation.NONE);
+  /** Learning rate of SGD when the config names none. */
+  public static final double DEFAULT_SGD_LR = 0.01;
+  /** Learning rate of Adam/AdamW when the config names none. */
+  public static final double DEFAULT_ADAM_LR = 1e-3;
+
+  /**
+   * THE defaults, those of an empty {@code train} block (docs/config.md): plain SGD at lr
+   * {@value #DEFAULT_SGD_LR}, constant schedule, no regularisation or clipping, batch 128,
+   * 10 epochs, seed 42, no augmentation. The config reader takes its defaults from here.
+   */
+  public static TrainSpec defaults() {
+    return new TrainSpec(new Sgd(0, false), LrSchedule.constant(DEFAULT_SGD_LR), 0, 0, 0, 128, 10, 42,
+        Augmentation.NONE);
+  }
+
+  /**
+   * A short run for tests and benchmarks: {@link #defaults()} with SGD momentum 0.9 at a constant
+   * {@code lr} for 1 epoch; change with the with* methods.
+   */
+  public static TrainSpec sgdMomentum(double lr) {
+    return defaults().withOptimizer(new Sgd(0.9, false)).withSchedule(LrSchedule.constant(lr)).withEpochs(1);
   }
 
   public TrainSpec withOptimizer(Optimizer o) {

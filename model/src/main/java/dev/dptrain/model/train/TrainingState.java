@@ -20,6 +20,13 @@ public final class TrainingState implements Serializable {
   /** Current epoch (0-based) and steps already done in it. */
   public int epoch;
   public long stepInEpoch;
+  /**
+   * Sums over the steps of the current epoch so far (training loss, examples, correct
+   * predictions), so that an epoch's training loss covers all its steps across a resume.
+   */
+  public double epochLossSum;
+  public long epochCount;
+  public long epochCorrect;
 
   public TrainingState(float[] params, float[] optimizerState, float[] normState, long seed) {
     this.params = params;
@@ -33,6 +40,18 @@ public final class TrainingState implements Serializable {
     c.step = step;
     c.epoch = epoch;
     c.stepInEpoch = stepInEpoch;
+    c.epochLossSum = epochLossSum;
+    c.epochCount = epochCount;
+    c.epochCorrect = epochCorrect;
     return c;
+  }
+
+  /** Moves to the start of the next epoch. */
+  public void nextEpoch() {
+    epoch++;
+    stepInEpoch = 0;
+    epochLossSum = 0;
+    epochCount = 0;
+    epochCorrect = 0;
   }
 }

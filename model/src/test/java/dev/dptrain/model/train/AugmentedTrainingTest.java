@@ -83,10 +83,10 @@ class AugmentedTrainingTest {
   @Test
   void localTrainingWithAugmentationIsDeterministicAndDiffers() {
     Dataset train = halves(128, 2);
-    TrainSpec base = TrainSpec.defaults(0.05).withBatch(16).withEpochs(2);
-    TrainingState a = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new LocalTrainer.Listener() {});
-    TrainingState b = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new LocalTrainer.Listener() {});
-    TrainingState plain = new LocalTrainer(net(), base, 2).fit(train, null, new LocalTrainer.Listener() {});
+    TrainSpec base = TrainSpec.sgdMomentum(0.05).withBatch(16).withEpochs(2);
+    TrainingState a = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
+    TrainingState b = new LocalTrainer(net(), base.withAugmentation(AUG), 2).fit(train, null, new TrainingLoop.Listener() {});
+    TrainingState plain = new LocalTrainer(net(), base, 2).fit(train, null, new TrainingLoop.Listener() {});
     assertArrayEquals(a.params, b.params, "same seed, same augmented run");
     assertFalse(Arrays.equals(a.params, plain.params), "augmentation changed nothing");
     for (float p : a.params) assertTrue(Float.isFinite(p));
@@ -96,8 +96,8 @@ class AugmentedTrainingTest {
   void vectorInputIsRefused() {
     NetworkSpec mlp = NetworkSpec.builder(Shape.vector(4)).dense(2).build();
     String m = assertThrows(IllegalArgumentException.class,
-        () -> new LocalTrainer(mlp, TrainSpec.defaults(0.1).withAugmentation(new Augmentation(true, 0)))).getMessage();
+        () -> new LocalTrainer(mlp, TrainSpec.sgdMomentum(0.1).withAugmentation(new Augmentation(true, 0)))).getMessage();
     assertTrue(m.contains("image input") && m.contains("[4]"), m);
-    new LocalTrainer(mlp, TrainSpec.defaults(0.1)); // no augmentation: fine
+    new LocalTrainer(mlp, TrainSpec.sgdMomentum(0.1)); // no augmentation: fine
   }
 }

@@ -52,18 +52,18 @@ class LocalTrainerTest {
     return NetworkSpec.builder(Shape.vector(2)).dense(hidden).relu().dense(2).loss("softmax_cross_entropy").build();
   }
 
-  private static final LocalTrainer.Listener QUIET = new LocalTrainer.Listener() {};
+  private static final TrainingLoop.Listener QUIET = new TrainingLoop.Listener() {};
 
   @Test
   void separatesTwoBlobs() {
     Dataset train = blobs(512, 1);
     Dataset test = blobs(1000, 2);
-    LocalTrainer t = new LocalTrainer(mlp(8), TrainSpec.defaults(0.05).withBatch(32).withEpochs(3));
+    LocalTrainer t = new LocalTrainer(mlp(8), TrainSpec.sgdMomentum(0.05).withBatch(32).withEpochs(3));
     List<Evaluation> epochs = new ArrayList<>();
     int[] steps = {0};
-    TrainingState st = t.fit(train, null, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(train, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         assertEquals(steps[0], info.step());
         steps[0]++;
       }
@@ -88,10 +88,10 @@ class LocalTrainerTest {
     Dataset test = xor(1000, 4);
     NetworkSpec net = NetworkSpec.builder(Shape.vector(2)).dense(16).activation(Activation.Kind.TANH, 0)
         .dense(2).loss("softmax_cross_entropy").build();
-    TrainSpec spec = TrainSpec.defaults(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0)).withBatch(32).withEpochs(8);
+    TrainSpec spec = TrainSpec.sgdMomentum(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0)).withBatch(32).withEpochs(8);
     LocalTrainer t = new LocalTrainer(net, spec);
     Evaluation[] val = new Evaluation[1];
-    TrainingState st = t.fit(train, test, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(train, test, new TrainingLoop.Listener() {
       @Override
       public void onEpoch(int epoch, Evaluation tr, Evaluation validation) {
         val[0] = validation;
@@ -109,7 +109,7 @@ class LocalTrainerTest {
     // Sanity check of the XOR data: without a hidden layer accuracy stays near chance, so the
     // previous test really exercises the hidden layer.
     NetworkSpec linear = NetworkSpec.builder(Shape.vector(2)).dense(2).loss("softmax_cross_entropy").build();
-    TrainSpec spec = TrainSpec.defaults(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0)).withBatch(32).withEpochs(8);
+    TrainSpec spec = TrainSpec.sgdMomentum(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0)).withBatch(32).withEpochs(8);
     LocalTrainer t = new LocalTrainer(linear, spec);
     TrainingState st = t.fit(xor(800, 3), null, QUIET);
     assertTrue(LocalTrainer.evaluate(t.network(), st, xor(1000, 4), 128).accuracy() < 0.8);
@@ -118,7 +118,7 @@ class LocalTrainerTest {
   private static TrainingState run(long seed, int ghosts) {
     NetworkSpec net = NetworkSpec.builder(Shape.vector(2)).dense(16).batchNorm().relu().dropout(0.2)
         .dense(2).loss("softmax_cross_entropy").build();
-    TrainSpec spec = TrainSpec.defaults(0.05).withBatch(32).withEpochs(2).withSeed(seed);
+    TrainSpec spec = TrainSpec.sgdMomentum(0.05).withBatch(32).withEpochs(2).withSeed(seed);
     return new LocalTrainer(net, spec, ghosts).fit(blobs(300, 5), null, QUIET);
   }
 
@@ -157,13 +157,13 @@ class LocalTrainerTest {
     for (int i = 0; i < 16; i++) y[i] = r.nextInt(4);
     Dataset d = new Dataset(Shape.vector(8), 1, x, y);
     NetworkSpec net = NetworkSpec.builder(Shape.vector(8)).dense(64).relu().dense(4).loss("softmax_cross_entropy").build();
-    TrainSpec spec = TrainSpec.defaults(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0))
+    TrainSpec spec = TrainSpec.sgdMomentum(0.01).withOptimizer(new Adam(0.9, 0.999, 1e-8, 0))
         .withSchedule(LrSchedule.constant(0.01)).withRegularisation(0, 0, 0).withBatch(16).withEpochs(300);
     LocalTrainer t = new LocalTrainer(net, spec);
     double[] firstLoss = {Double.NaN};
-    TrainingState st = t.fit(d, null, new LocalTrainer.Listener() {
+    TrainingState st = t.fit(d, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         if (info.step() == 0) firstLoss[0] = info.loss();
       }
     });

@@ -27,7 +27,7 @@ class StepperTest {
   private static final double LR = 0.5;
 
   private static TrainSpec sgd() {
-    return TrainSpec.defaults(LR).withOptimizer(new Sgd(0, false));
+    return TrainSpec.sgdMomentum(LR).withOptimizer(new Sgd(0, false));
   }
 
   private static TrainingState state(TrainSpec spec) {
@@ -109,7 +109,7 @@ class StepperTest {
     double[] raw = {4, 8, -4, 0, 2, 6};
     double b1 = 0.9;
     // Adam (no decoupled decay): the gradient fed to the optimiser includes λw.
-    TrainSpec adam = TrainSpec.defaults(0.01).withOptimizer(new Adam(b1, 0.999, 1e-8, 0)).withRegularisation(0.1, 0, 0);
+    TrainSpec adam = TrainSpec.sgdMomentum(0.01).withOptimizer(new Adam(b1, 0.999, 1e-8, 0)).withRegularisation(0.1, 0, 0);
     TrainingState sa = state(adam);
     new Stepper(NET, adam, 10).apply(sa, sum(raw, 4));
     for (int i = 0; i < W.length; i++) {
@@ -117,7 +117,7 @@ class StepperTest {
       assertEquals(raw[i] / 4 + 0.1 * W[i], sa.optimizerState[i] / (1 - b1), 1e-5, "adam gradient " + i);
     }
     // AdamW: the spec's weight decay is NOT added to the gradient...
-    TrainSpec adamw = TrainSpec.defaults(0.01).withOptimizer(new Adam(b1, 0.999, 1e-8, 0.05)).withRegularisation(0.1, 0, 0);
+    TrainSpec adamw = TrainSpec.sgdMomentum(0.01).withOptimizer(new Adam(b1, 0.999, 1e-8, 0.05)).withRegularisation(0.1, 0, 0);
     TrainingState sw = state(adamw);
     new Stepper(NET, adamw, 10).apply(sw, sum(raw, 4));
     for (int i = 0; i < W.length; i++) {
@@ -216,7 +216,7 @@ class StepperTest {
   void runningStatsAreUpdatedFromThePooledStatistics() {
     // bn(2) -> dense(1); two "partitions" of a batch, pooled by GradientSum.merge.
     Network net = Network.build(NetworkSpec.builder(Shape.vector(2)).batchNorm().dense(1).loss("mse").build());
-    TrainSpec spec = TrainSpec.defaults(0.01).withOptimizer(new Sgd(0, false));
+    TrainSpec spec = TrainSpec.sgdMomentum(0.01).withOptimizer(new Sgd(0, false));
     Stepper stepper = new Stepper(net, spec, 10);
     TrainingState st = stepper.initialState();
     assertArrayEquals(new float[] {0, 0, 1, 1}, st.normState);

@@ -1,9 +1,10 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.steps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.driver.SparkTestSupport;
 import java.util.List;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,6 +1,7 @@
-package dev.dptrain.driver.steps;
+package dev.dptrain.worker.steps;
 
 import dev.dptrain.model.GradientSum;
+import dev.dptrain.model.train.StepCoordinates;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,23 +17,24 @@ import java.nio.ByteOrder;
  *
  * <pre>
  * HELLO   task → driver  int magic, long token, int partition, int stageAttempt
- * STEP    driver → task  int type, int epoch, long step, long stepInEpoch, int n, float[n] params
+ * STEP    driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
+ *                        int n, float[n] params            (the {@link StepCoordinates} and the parameters)
  * END     driver → task  int type
  * RESULT  task → driver  int type, long count, long correct, double lossSum, long computeNanos,
  *                        int g (−1 = none), float[g] grad, int s (−1 = none), double[s] normStats
  * </pre>
  */
-final class Wire {
-  static final int MAGIC = 0x64707431; // "dpt1"
+public final class Wire {
+  public static final int MAGIC = 0x64707432; // "dpt2"
   static final int STEP = 1;
   static final int END = 2;
   static final int RESULT = 3;
-  static final int HELLO_BYTES = 20;
-  static final int STEP_HEADER = 28;
+  public static final int HELLO_BYTES = 20;
+  static final int STEP_HEADER = 44;
   private static final int RESULT_HEADER = 36;
 
   /** Called while a read waits, so that a dead peer or a killed task ends the wait. */
-  interface StillWaiting {
+  public interface StillWaiting {
     void check() throws IOException;
   }
 
@@ -43,7 +45,7 @@ final class Wire {
     return ByteBuffer.wrap(buf, 0, size).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  static byte[] hello(long token, int partition, int stageAttempt) {
+  public static byte[] hello(long token, int partition, int stageAttempt) {
     return ByteBuffer.allocate(HELLO_BYTES).order(ByteOrder.LITTLE_ENDIAN)
         .putInt(MAGIC).putLong(token).putInt(partition).putInt(stageAttempt).array();
   }
@@ -52,16 +54,17 @@ final class Wire {
    * Encodes a STEP frame once (the driver writes the same bytes to every task) into {@code reuse}
    * when it has the right size, else into a new array.
    */
-  static byte[] step(int epoch, long step, long stepInEpoch, float[] params, byte[] reuse) {
+  public static byte[] step(StepCoordinates at, float[] params, byte[] reuse) {
     int size = STEP_HEADER + 4 * params.length;
     byte[] frame = reuse != null && reuse.length == size ? reuse : new byte[size];
     ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(STEP).putInt(epoch).putLong(step).putLong(stepInEpoch).putInt(params.length);
+    b.putInt(STEP).putLong(at.seed()).putInt(at.epoch()).putLong(at.step()).putLong(at.stepInEpoch())
+        .putLong(at.stepsPerEpoch()).putInt(params.length);
     b.asFloatBuffer().put(params);
     return frame;
   }
 
-  static byte[] end() {
+  public static byte[] end() {
     return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(END).array();
   }
 
@@ -82,7 +85,7 @@ final class Wire {
   }
 
   /** Reads a RESULT; its gradient goes into {@code gradReuse} when that has the right size. */
-  GradientSum readResult(InputStream in, float[] gradReuse, StillWaiting waiting) throws IOException {
+  public GradientSum readResult(InputStream in, float[] gradReuse, StillWaiting waiting) throws IOException {
     ByteBuffer h = read(in, RESULT_HEADER + 4, waiting);
     int type = h.getInt();
     if (type != RESULT) throw new IOException("expected a RESULT frame, got type " + type);
@@ -104,22 +107,17 @@ final class Wire {
     return r;
   }
 
-  /** A STEP or END frame as the task sees it. */
-  record StepFrame(int epoch, long step, long stepInEpoch, float[] params) {}
-
   /** Reads the next frame; null means END. Reuses {@code params} when it has the right size. */
-  StepFrame readStep(InputStream in, float[] params, StillWaiting waiting) throws IOException {
+  ChannelStep readStep(InputStream in, float[] params, StillWaiting waiting) throws IOException {
     int type = read(in, 4, waiting).getInt();
     if (type == END) return null;
     if (type != STEP) throw new IOException("expected a STEP or END frame, got type " + type);
     ByteBuffer h = read(in, STEP_HEADER - 4, waiting);
-    int epoch = h.getInt();
-    long step = h.getLong();
-    long stepInEpoch = h.getLong();
+    StepCoordinates at = new StepCoordinates(h.getLong(), h.getInt(), h.getLong(), h.getLong(), h.getLong());
     int n = h.getInt();
     float[] p = params != null && params.length == n ? params : new float[n];
     read(in, 4 * n, waiting).asFloatBuffer().get(p);
-    return new StepFrame(epoch, step, stepInEpoch, p);
+    return new ChannelStep(at, p);
   }
 
   /** Reads exactly {@code n} bytes; read timeouts only call {@code waiting}, they do not lose data. */

@@ -1,8 +1,9 @@
-package dev.dptrain.driver.bench;
+package dev.dptrain.bench.spark;
 
 import dev.dptrain.driver.data.PackedData;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.metrics.JsonLine;
 import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
@@ -16,6 +17,7 @@ import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.LocalTrainer;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainSpec;
+import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
 import java.io.File;
@@ -28,7 +30,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +112,7 @@ public final class TrainBench {
   }
 
   static TrainSpec spec(int batch, int epochs) {
-    return TrainSpec.defaults(0.05).withRegularisation(5e-4, 0, 5.0).withBatch(batch).withEpochs(epochs);
+    return TrainSpec.sgdMomentum(0.05).withRegularisation(5e-4, 0, 5.0).withBatch(batch).withEpochs(epochs);
   }
 
   static Dataset[] fashion() throws Exception {
@@ -141,8 +142,8 @@ public final class TrainBench {
       engineRate(net, data[0], batch, Math.max(n / 4, 8));
       for (int r = 0; r < runs; r++) {
         double rate = engineRate(net, data[0], batch, n);
-        emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", batch)
-            .add("steps", n).add("samples_per_s", rate));
+        emit(record("dptrain-engine", model, r).put("threads", blasThreads()).put("batch", batch)
+            .put("steps", n).put("samples_per_s", rate));
       }
     }
   }
@@ -154,9 +155,9 @@ public final class TrainBench {
     int epochs = (int) Math.ceil((double) batch * steps / slice.size());
     LocalTrainer trainer = new LocalTrainer(net, spec(batch, epochs));
     at[0] = System.nanoTime();
-    trainer.fit(slice, null, new LocalTrainer.Listener() {
+    trainer.fit(slice, null, new TrainingLoop.Listener() {
       @Override
-      public void onStep(Stepper.StepInfo info) {
+      public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
         if (k[0] < steps) at[++k[0]] = System.nanoTime();
       }
     });
@@ -214,14 +215,14 @@ public final class TrainBench {
             // Task results through Spark (broadcast transport: gradient sums + BN statistics + loss)
             // per step; the channel moves the same floats outside Spark's task metrics.
             double returned = (double) (resultBytes.get() - bytes0) / steps;
-            emit(record("dptrain-spark", model, r).add("master", label).add("partitions", partitions)
-                .add("transport", t.configName())
-                .add("global_batch", batch).add("steps", steps).add("samples_per_s", rate)
-                .add("engine_samples_per_s", engine).add("vs_engine", rate / engine)
-                .add("step_ms", wall).add("compute_ms", compute).add("overhead_ms", wall - compute)
-                .add("floor_ms", floor).add("overhead_beyond_floor_ms", wall - compute - floor)
-                .add("broadcast_bytes", 4L * params).add("returned_bytes_per_step", returned)
-                .add("params", params));
+            emit(record("dptrain-spark", model, r).put("master", label).put("partitions", partitions)
+                .put("transport", t.configName())
+                .put("global_batch", batch).put("steps", steps).put("samples_per_s", rate)
+                .put("engine_samples_per_s", engine).put("vs_engine", rate / engine)
+                .put("step_ms", wall).put("compute_ms", compute).put("overhead_ms", wall - compute)
+                .put("floor_ms", floor).put("overhead_beyond_floor_ms", wall - compute - floor)
+                .put("broadcast_bytes", 4L * params).put("returned_bytes_per_step", returned)
+                .put("params", params));
           }
         }
       }
@@ -240,8 +241,8 @@ public final class TrainBench {
     long[] end = new long[steps];
     int[] k = {0};
     int epochs = (int) Math.ceil((double) batch * steps / 60000) + 1;
-    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.defaults().withTransport(transport)).fit(rdd,
-        null, new SparkTrainer.Listener() {
+    new SparkTrainer(sc, net, spec(batch, epochs), SparkTrainer.Options.builder().optTransport(transport).build()).fit(rdd,
+        null, new TrainingLoop.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info, long w, long c) {
             if (k[0] < steps) {
@@ -318,9 +319,9 @@ public final class TrainBench {
       LocalTrainer trainer = new LocalTrainer(net, spec(128, maxEpochs).withSeed(42 + r));
       try {
         epochStart[0] = System.nanoTime();
-        trainer.fit(data[0], data[1], new LocalTrainer.Listener() {
+        trainer.fit(data[0], data[1], new TrainingLoop.Listener() {
           @Override
-          public void onStep(Stepper.StepInfo info) {
+          public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
             lastStep[0] = System.nanoTime();
           }
 
@@ -343,9 +344,9 @@ public final class TrainBench {
       } catch (TargetReached done) {
         // stop training at the first epoch that reaches the target
       }
-      emit(record("dptrain-engine", model, r).add("threads", blasThreads()).add("batch", 128)
-          .add("target_accuracy", target).add("tta_seconds", reached[0] < 0 ? null : reached[0])
-          .add("epochs", epochs[0]).add("accuracies", accuracies));
+      emit(record("dptrain-engine", model, r).put("threads", blasThreads()).put("batch", 128)
+          .put("target_accuracy", target).put("tta_seconds", reached[0] < 0 ? Double.NaN : reached[0])
+          .put("epochs", epochs[0]).put("accuracies", accuracies.stream().mapToDouble(Double::doubleValue).toArray()));
     }
   }
 
@@ -362,46 +363,15 @@ public final class TrainBench {
     return s[s.length / 2];
   }
 
-  static Json record(String system, String model, int run) {
-    return new Json().add("system", system).add("model", model).add("run", run);
+  static JsonLine record(String system, String model, int run) {
+    return new JsonLine().put("system", system).put("model", model).put("run", run);
   }
 
-  static void emit(Json json) throws IOException {
+  static void emit(JsonLine json) throws IOException {
     String line = json.toString();
     System.out.println("RESULT " + line);
     if (out != null) {
       Files.writeString(out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-  }
-
-  /** A flat JSON object of numbers, strings, nulls and number lists, keys in insertion order. */
-  static final class Json {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
-
-    Json add(String key, Object value) {
-      fields.put(key, value);
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return fields.entrySet().stream().map(e -> quote(e.getKey()) + ":" + value(e.getValue()))
-          .collect(Collectors.joining(",", "{", "}"));
-    }
-
-    private static String value(Object v) {
-      if (v == null) return "null";
-      if (v instanceof String s) return quote(s);
-      if (v instanceof List<?> l) return l.stream().map(Json::value).collect(Collectors.joining(",", "[", "]"));
-      if (v instanceof Double d) {
-        if (!Double.isFinite(d)) return "null";
-        return String.format(Locale.ROOT, "%.6g", d);
-      }
-      return v.toString();
-    }
-
-    private static String quote(String s) {
-      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
   }
 }

@@ -1,8 +1,9 @@
-package dev.dptrain.driver;
+package dev.dptrain.driver.checkpoint;
 
+import dev.dptrain.driver.AtomicFiles;
 import dev.dptrain.model.train.TrainingState;
-import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,8 @@ public final class CheckpointStore {
     List<Path> all = list();
     for (int i = all.size() - 1; i >= 0; i--) {
       Path p = all.get(i);
-      try (DataInputStream in = new DataInputStream(fs.open(p))) {
-        return TrainingStateCodec.decode(in, p.toString());
+      try (InputStream in = fs.open(p)) {
+        return TrainingStateCodec.decode(in.readAllBytes(), p.toString());
       } catch (IOException e) {
         LOG.warning("skipping unreadable checkpoint: " + e.getMessage());
       }

@@ -1,6 +1,5 @@
-package dev.dptrain.driver.steps;
+package dev.dptrain.worker.steps;
 
-import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.worker.PackedPartition;
@@ -13,10 +12,11 @@ import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The executor side of {@link ChannelSteps}: one task per partition, up from step to step. It links
- * to the driver, then answers every STEP with the partition's gradient result until END.
+ * The executor side of the driver's step channel: one task per partition of a barrier job, up from
+ * step to step. It links to the driver (in memory when the driver's channel is in this JVM, else
+ * over a socket), then answers every STEP with the partition's gradient result until END.
  */
-final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Iterator<Object>>
+public final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Iterator<Object>>
     implements Serializable {
   private static final long serialVersionUID = 1L;
   @SuppressWarnings("unchecked")
@@ -28,21 +28,15 @@ final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Ite
   private final boolean allowLocal;
   private final Broadcast<NetworkSpec> spec;
   private final Augmentation augment;
-  private final long seed;
-  private final long stepsPerEpoch;
-  private final long failAt;
 
-  ChannelTask(long token, String host, int port, boolean allowLocal, Broadcast<NetworkSpec> spec,
-              Augmentation augment, long seed, long stepsPerEpoch, long failAt) {
+  public ChannelTask(long token, String host, int port, boolean allowLocal, Broadcast<NetworkSpec> spec,
+                     Augmentation augment) {
     this.token = token;
     this.host = host;
     this.port = port;
     this.allowLocal = allowLocal;
     this.spec = spec;
     this.augment = augment;
-    this.seed = seed;
-    this.stepsPerEpoch = stepsPerEpoch;
-    this.failAt = failAt;
   }
 
   @Override
@@ -58,16 +52,13 @@ final class ChannelTask extends AbstractFunction1<Iterator<PackedPartition>, Ite
     boolean firstAttempt = attempt == 0 && ctx.attemptNumber() == 0;
     NetworkSpec net = spec.value();
     Wire.StillWaiting alive = ctx::killTaskIfInterrupted;
-    Links.TaskLink link = allowLocal ? ChannelSteps.attachLocal(token, part.index(), attempt) : null;
+    long failAt = InjectedFailure.step();
+    TaskLinks.TaskLink link = allowLocal ? TaskLinks.attachLocal(token, part.index(), attempt) : null;
     try {
-      if (link == null) link = new Links.SocketTaskLink(host, port, token, part.index(), attempt);
-      for (Links.Step s = link.next(alive); s != null; s = link.next(alive)) {
-        if (s.step == failAt && part.index() == 0 && firstAttempt) {
-          throw new IllegalStateException("injected failure of the first attempt at step " + s.step);
-        }
-        Worker.StepCoordinates at = new Worker.StepCoordinates(seed, s.epoch, s.step, s.stepInEpoch, stepsPerEpoch);
-        GradientSum r = Worker.get().gradient(net, s.params, part, at, augment);
-        link.reply(r);
+      if (link == null) link = new TaskLinks.SocketTaskLink(host, port, token, part.index(), attempt);
+      for (ChannelStep s = link.next(alive); s != null; s = link.next(alive)) {
+        InjectedFailure.check(failAt, s.at().step(), part.index(), firstAttempt);
+        link.reply(Worker.get().gradient(net, s.params(), part, s.at(), augment));
       }
     } catch (IOException e) {
       throw new IllegalStateException("partition " + part.index() + ": step channel to the driver at " + host + ":"

@@ -1,4 +1,4 @@
-package dev.dptrain.driver.steps;
+package dev.dptrain.worker.steps;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dptrain.model.GradientSum;
+import dev.dptrain.model.train.StepCoordinates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -53,24 +54,23 @@ class WireTest {
   void stepFramesAndEnd() throws IOException {
     float[] params = new float[1000];
     for (int i = 0; i < params.length; i++) params[i] = (float) Math.sin(i);
-    byte[] frame = Wire.step(3, 1_000_000_007L, 17, params, null);
-    assertSame(frame, Wire.step(3, 1_000_000_007L, 17, params, frame), "a frame of the same size is reused");
+    StepCoordinates at = new StepCoordinates(-42, 3, 1_000_000_007L, 17, 20);
+    byte[] frame = Wire.step(at, params, null);
+    assertSame(frame, Wire.step(at, params, frame), "a frame of the same size is reused");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(frame);
     out.write(Wire.end());
     ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
     Wire wire = new Wire();
-    Wire.StepFrame f = wire.readStep(in, null, NEVER);
-    assertEquals(3, f.epoch());
-    assertEquals(1_000_000_007L, f.step());
-    assertEquals(17, f.stepInEpoch());
+    ChannelStep f = wire.readStep(in, null, NEVER);
+    assertEquals(at, f.at());
     assertArrayEquals(params, f.params());
     assertNull(wire.readStep(in, f.params(), NEVER));
   }
 
   @Test
   void truncatedFrameIsAnEofNamingTheShortfall() {
-    byte[] frame = Wire.step(0, 1, 1, new float[10], null);
+    byte[] frame = Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null);
     ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(frame, frame.length - 3));
     EOFException e = assertThrows(EOFException.class, () -> new Wire().readStep(in, null, NEVER));
     assertTrue(e.getMessage().contains("37 of 40 bytes"), e.getMessage());
@@ -78,7 +78,7 @@ class WireTest {
 
   @Test
   void unexpectedFrameTypeIsRefused() {
-    ByteArrayInputStream in = new ByteArrayInputStream(Wire.step(0, 1, 1, new float[10], null));
+    ByteArrayInputStream in = new ByteArrayInputStream(Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null));
     IOException e = assertThrows(IOException.class, () -> new Wire().readResult(in, null, NEVER));
     assertTrue(e.getMessage().contains("expected a RESULT frame"), e.getMessage());
   }

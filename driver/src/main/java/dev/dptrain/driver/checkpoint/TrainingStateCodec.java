@@ -1,0 +1,61 @@
+package dev.dptrain.driver.checkpoint;
+
+import dev.dptrain.model.io.Framing;
+import dev.dptrain.model.train.TrainingState;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * Binary form of a {@link TrainingState} (checkpoints). Layout, big-endian:
+ * <pre>
+ *   "DPTC" | version:int | body length:long | body | crc32(body):long
+ *   body = seed:long step:long epoch:int stepInEpoch:long
+ *          params:floats optimizerState:floats normState:floats    (floats = count:int + IEEE 754 floats)
+ *          epochLossSum:double epochCount:long epochCorrect:long   (version 2 on)
+ * </pre>
+ * The frame is {@link Framing}'s: reading checks the magic, the version and the checksum; a damaged
+ * file is an error naming it.
+ * Version 1 files (no epoch sums) still load, with the epoch's sums starting from zero.
+ */
+public final class TrainingStateCodec {
+  static final int MAGIC = 0x44505443; // "DPTC"
+  public static final int VERSION = 2;
+  private static final int OLDEST_READABLE = 1;
+
+  private TrainingStateCodec() {}
+
+  public static byte[] encode(TrainingState s) {
+    return Framing.encode(MAGIC, VERSION, 16 + 4 * (s.params.length + s.optimizerState.length + s.normState.length) + 64,
+        out -> {
+          out.writeLong(s.seed);
+          out.writeLong(s.step);
+          out.writeInt(s.epoch);
+          out.writeLong(s.stepInEpoch);
+          Framing.writeFloats(out, s.params);
+          Framing.writeFloats(out, s.optimizerState);
+          Framing.writeFloats(out, s.normState);
+          out.writeDouble(s.epochLossSum);
+          out.writeLong(s.epochCount);
+          out.writeLong(s.epochCorrect);
+        });
+  }
+
+  public static TrainingState decode(byte[] bytes, String name) throws IOException {
+    Framing.Body body = Framing.decode(bytes, MAGIC, "checkpoint", OLDEST_READABLE, VERSION, name);
+    DataInputStream d = body.in();
+    long seed = d.readLong();
+    long step = d.readLong();
+    int epoch = d.readInt();
+    long stepInEpoch = d.readLong();
+    TrainingState s = new TrainingState(Framing.readFloats(d), Framing.readFloats(d), Framing.readFloats(d), seed);
+    s.step = step;
+    s.epoch = epoch;
+    s.stepInEpoch = stepInEpoch;
+    if (body.version() >= 2) {
+      s.epochLossSum = d.readDouble();
+      s.epochCount = d.readLong();
+      s.epochCorrect = d.readLong();
+    }
+    return s;
+  }
+}

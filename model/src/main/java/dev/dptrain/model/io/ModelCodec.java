@@ -101,7 +101,15 @@ public final class ModelCodec {
     } catch (EOFException e) {
       throw new IOException(name + ": truncated model file (" + bytes.length + " bytes)");
     }
-    return body(new DataInputStream(new ByteArrayInputStream(b)), name);
+    try {
+      return body(new DataInputStream(new ByteArrayInputStream(b)), name);
+    } catch (EOFException e) {
+      // A body that passed the checksum but ends early (written so, or a forged length).
+      throw new IOException(name + ": corrupt model: the body ends before its last field", e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(name + ": ")) throw e;
+      throw new IOException(name + ": corrupt model: " + e.getMessage(), e);
+    }
   }
 
   private static SavedModel body(DataInputStream d, String name) throws IOException {

@@ -87,4 +87,35 @@ class ConfigParserTest {
     String o = error(() -> TrainConfigParser.parse(Conf.parseString("optimizer { type = lbfgs }", "t.conf")));
     assertTrue(o.contains("optimizer.type") && o.contains("adamw"), o);
   }
+  @Test
+  void sgdDefaultsToNoMomentumAndItsAliasesTo0_9() {
+    assertEquals(new Sgd(0, false), TrainConfigParser.parse(Conf.parseString("optimizer { type = sgd }", "t.conf")).optimizer());
+    assertEquals(new Sgd(0, false), TrainConfigParser.parse(Conf.parseString("", "t.conf")).optimizer(), "default optimiser");
+    assertEquals(new Sgd(0.9, false), TrainConfigParser.parse(Conf.parseString("optimizer { type = momentum }", "t.conf")).optimizer());
+    assertEquals(new Sgd(0.5, false),
+        TrainConfigParser.parse(Conf.parseString("optimizer { type = sgd, momentum = 0.5 }", "t.conf")).optimizer());
+    TrainSpec d = TrainConfigParser.parse(Conf.parseString("", "t.conf"));
+    assertEquals(0.01, d.schedule().lr(0), 0);
+    assertEquals(10, d.epochs());
+    assertEquals(128, d.batchSize());
+    assertEquals(42, d.seed());
+    String m = error(() -> TrainConfigParser.parse(Conf.parseString("optimizer { type = sgd, nesterov = true }", "t.conf")));
+    assertTrue(m.contains("momentum") && m.contains("nesterov"), m);
+  }
+
+  @Test
+  void unknownKeysInEveryTrainBlockAreRefused() {
+    String[][] cases = {
+        {"optimizer { type = sgd, momentm = 0.9 }", "momentm"},
+        {"optimizer { type = adam, beta3 = 0.9 }", "beta3"},
+        {"schedule { type = cosine, total-step = 100 }", "total-step"},
+        {"schedule { type = step, step-size = 3, gama = 0.5 }", "gama"},
+        {"epoch = 3", "epoch"},
+        {"augment { flipp = true }", "flipp"},
+    };
+    for (String[] c : cases) {
+      String m = error(() -> TrainConfigParser.parse(Conf.parseString(c[0], "t.conf")));
+      assertTrue(m.contains(c[1]) && m.contains("unknown key"), c[0] + ": " + m);
+    }
+  }
 }

@@ -118,4 +118,40 @@ class ConfigParserTest {
       assertTrue(m.contains(c[1]) && m.contains("unknown key"), c[0] + ": " + m);
     }
   }
+  @Test
+  void rangesIncludeTheirEndsAndDefaultsDependOnTheOptimiser() {
+    TrainSpec lo = TrainConfigParser.parse(Conf.parseString(
+        "epochs = 1, batch-size = 1, weight-decay = 0, optimizer { type = sgd, momentum = 0 }", "t.conf"));
+    assertEquals(1, lo.epochs());
+    assertEquals(1, lo.batchSize());
+    TrainSpec hi = TrainConfigParser.parse(Conf.parseString(
+        "epochs = 1000000, weight-decay = 1, optimizer { type = sgd, momentum = 0.9999 }", "t.conf"));
+    assertEquals(1000000, hi.epochs());
+    assertEquals(1.0, hi.weightDecay());
+    assertEquals(new Sgd(0.9999, false), hi.optimizer());
+    String e = error(() -> TrainConfigParser.parse(Conf.parseString("\n\nepochs = 1000001", "t.conf")));
+    assertTrue(e.contains("t.conf: 3") && e.contains(": epochs: expected") && e.contains("1000001"), e);
+    String nested = error(() -> TrainConfigParser.parse(Conf.parseString("optimizer {\n type = sgd\n lr = 11 }", "t.conf")));
+    assertTrue(nested.contains("t.conf: 3") && nested.contains(": optimizer.lr: expected"), nested);
+    String list = error(() -> TrainConfigParser.parse(Conf.parseString("optimizer { type = [sgd] }", "t.conf")));
+    assertTrue(list.contains("optimizer.type") && list.contains("a string"), list);
+    String w = error(() -> TrainConfigParser.parse(Conf.parseString("weight-decay = 1.5", "t.conf")));
+    assertTrue(w.contains("weight-decay"), w);
+    // Adam's default learning rate is 1e-3, SGD's 0.01.
+    assertEquals(1e-3, TrainConfigParser.parse(Conf.parseString("optimizer { type = adam }", "t.conf")).schedule().lr(0), 0);
+    assertEquals(1e-3, TrainConfigParser.parse(Conf.parseString("optimizer { type = adamw }", "t.conf")).schedule().lr(0), 0);
+    assertEquals(0.01, TrainConfigParser.parse(Conf.parseString("optimizer { type = nesterov }", "t.conf")).schedule().lr(0), 0);
+  }
+
+  @Test
+  void augmentationOfAVectorInputNamesTheKey() {
+    String flip = error(() -> TrainConfigParser.parse(Conf.parseString("augment { flip = true }", "t.conf"), Shape.vector(4)));
+    assertTrue(flip.contains("flip") && !flip.contains("crop-padding"), flip);
+    String crop = error(() -> TrainConfigParser.parse(Conf.parseString("augment { crop-padding = 1 }", "t.conf"), Shape.vector(4)));
+    assertTrue(crop.contains("crop-padding"), crop);
+    String big = error(() -> TrainConfigParser.parse(Conf.parseString("augment { crop-padding = 3 }", "t.conf"), Shape.image(1, 3, 5)));
+    assertTrue(big.contains("crop-padding") && big.contains("below the input"), big);
+    TrainSpec ok = TrainConfigParser.parse(Conf.parseString("augment { crop-padding = 2, flip = true }", "t.conf"), Shape.image(1, 3, 5));
+    assertEquals(2, ok.augment().cropPadding());
+  }
 }

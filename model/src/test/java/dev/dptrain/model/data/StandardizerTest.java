@@ -146,4 +146,47 @@ class StandardizerTest {
     assertEquals(all[2], fromEmpty[2]);
     assertThrows(IllegalArgumentException.class, () -> Moments.merge(new double[3], new double[6]));
   }
+  /** Two examples of 2 channels x 3 values; every moment below is exact in double. */
+  private static final float[] IMG2 = {1, 2, 3, 10, 10, 10, 4, 5, 6, 20, 20, 20};
+
+  @Test
+  void momentsPerChannelAndGlobalOfImages() {
+    Shape s = Shape.image(2, 1, 3);
+    // Channel 0: 1..6, mean 3.5, M2 17.5; channel 1: three 10s and three 20s, mean 15, M2 150.
+    assertArrayEquals(new double[] {6, 3.5, 17.5, 6, 15, 150}, Moments.of(IMG2, 2, s, true));
+    // Global: 12 values, mean 111/12 = 9.25, M2 = Σx² - 12·9.25² = 1591 - 1026.75 = 564.25.
+    assertArrayEquals(new double[] {12, 9.25, 564.25}, Moments.of(IMG2, 2, s, false));
+    // Only the first n examples count.
+    assertArrayEquals(new double[] {3, 2, 2, 3, 10, 0}, Moments.of(IMG2, 1, s, true));
+    assertArrayEquals(new double[] {0, 0, 0}, Moments.of(IMG2, 0, s, false));
+    // Merging per-example moments gives the moments of both.
+    double[] a = Moments.of(java.util.Arrays.copyOfRange(IMG2, 0, 6), 1, s, true);
+    double[] b = Moments.of(java.util.Arrays.copyOfRange(IMG2, 6, 12), 1, s, true);
+    assertArrayEquals(new double[] {6, 3.5, 17.5, 6, 15, 150}, Moments.merge(a, b), 1e-12);
+    assertArrayEquals(new double[] {6, 3.5, 17.5, 6, 15, 150}, Moments.merge(b, a), 1e-12);
+  }
+
+  @Test
+  void applyPerChannelAndGlobalOnImages() {
+    Shape s = Shape.image(2, 1, 3);
+    Standardizer pc = Standardizer.fit(new Dataset(s, 1, IMG2.clone(), new float[2]), Standardizer.Mode.STANDARDIZE, true);
+    float[] x = IMG2.clone();
+    pc.apply(x, 2, s);
+    double s0 = Math.sqrt(17.5 / 6);
+    for (int i = 0; i < 2; i++) {
+      for (int k = 0; k < 3; k++) {
+        int at = i * 6 + k;
+        assertEquals((IMG2[at] - 3.5) / s0, x[at], 1e-6, "channel 0 at " + at);
+        assertEquals((IMG2[at + 3] - 15) / 5.0, x[at + 3], 1e-6, "channel 1 at " + (at + 3));
+      }
+    }
+    Standardizer g = Standardizer.fit(new Dataset(s, 1, IMG2.clone(), new float[2]), Standardizer.Mode.CENTER, false);
+    float[] y = IMG2.clone();
+    g.apply(y, 1, s); // only the first example
+    for (int k = 0; k < 6; k++) assertEquals(IMG2[k] - 9.25f, y[k], 0f);
+    for (int k = 6; k < 12; k++) assertEquals(IMG2[k], y[k], 0f, "second example untouched");
+    float[] z = IMG2.clone();
+    Standardizer.NONE.apply(z, 2, s);
+    assertArrayEquals(IMG2, z);
+  }
 }

@@ -248,4 +248,29 @@ class BatchNormEdgeCaseTest {
     e = assertThrows(IllegalStateException.class, () -> l.backward(train, new float[2], 1, true));
     assertTrue(e.getMessage().contains("1 examples") && e.getMessage().contains("had 2"), e.getMessage());
   }
+  @Test
+  void runningStatisticsIgnoreEmptyAndSingleValueBlocks() {
+    BatchNorm l = bn(Shape.vector(1));
+    float[] state = {0.5f, 2f};
+    // An empty block (count 0) leaves the running statistics alone.
+    l.updateRunningStats(state, new double[] {1, 0, 7, 3}, 0);
+    assertEquals(0.5f, state[0]);
+    assertEquals(2f, state[1]);
+    // One value: the mean moves, the unbiased variance of one value is taken as 0.
+    l.updateRunningStats(state, new double[] {1, 1, 10.5, 0}, 0);
+    assertEquals(0.9 * 0.5 + 0.1 * 10.5, state[0], 1e-6);
+    assertEquals(0.9 * 2, state[1], 1e-6);
+    // Two values: unbiased variance M2/(n-1).
+    l.updateRunningStats(state, new double[] {1, 2, 0, 8}, 0);
+    assertEquals(0.9 * (0.9 * 0.5 + 0.1 * 10.5), state[0], 1e-6);
+    assertEquals(0.9 * 0.9 * 2 + 0.1 * 8, state[1], 1e-6);
+    // Precise BN: replaced by the pooled statistics, but not from fewer than two values.
+    float[] s2 = {1f, 1f};
+    l.setRunningStats(s2, new double[] {1, 1, 5, 0}, 0);
+    assertEquals(1f, s2[0]);
+    assertEquals(1f, s2[1]);
+    l.setRunningStats(s2, new double[] {1, 3, 5, 8}, 0);
+    assertEquals(5f, s2[0]);
+    assertEquals(4f, s2[1]);
+  }
 }

@@ -49,4 +49,20 @@ class ResidualInitStateTest {
     float[] y = net.predictRaw(net.initParams(1), state, x, 1);
     for (int i = 0; i < 2; i++) assertTrue(Float.isFinite(y[i]) && Math.abs(y[i]) < 1e3, "output " + y[i]);
   }
+  @Test
+  void aResidualBlockCanBeTheFirstLayer() {
+    // The network asks its first layer for no input gradient; the block's inner layers after the
+    // first still need theirs.
+    NetworkSpec spec = NetworkSpec.builder(Shape.vector(4))
+        .residual(new LayerSpec.DenseSpec(4, true, Init.HE_NORMAL), new LayerSpec.ActivationSpec(Activation.Kind.TANH, 0),
+            new LayerSpec.DenseSpec(4, true, Init.HE_NORMAL))
+        .dense(2).loss("softmax_cross_entropy").build();
+    Network net = Network.build(spec);
+    dev.dptrain.model.GradientSum acc = new dev.dptrain.model.GradientSum();
+    net.accumulateGradient(net.initParams(3), net.initState(), new float[] {1, -2, 0.5f, 3, 0, 1, -1, 2},
+        new float[] {1, 0}, 2, 0, acc);
+    double first = 0;
+    for (int i = 0; i < 20; i++) first += Math.abs(acc.grad[i]);
+    assertTrue(first > 0, "the first inner dense layer gets a gradient");
+  }
 }

@@ -49,6 +49,8 @@ class KnownLossValuesTest {
     float[] p = z.clone();
     l.toPrediction(p, 2, 2);
     assertArrayEquals(new float[] {0.25f, 0.75f, 0.25f, 0.75f}, p, 1e-6f);
+    assertEquals("softmax_cross_entropy", l.name());
+    assertEquals(1, l.labelWidth(10), "one class index per example");
   }
 
   @Test
@@ -65,5 +67,10 @@ class KnownLossValuesTest {
     float[] p = z.clone();
     l.toPrediction(p, 2, 1);
     assertArrayEquals(new float[] {0.5f, 0.75f}, p, 1e-6f);
+    // A soft label of exactly 1/2 counts as class 0; z just above 0 predicts 1.
+    assertEquals(2, l.countCorrect(new float[] {Float.MIN_VALUE, -1}, new float[] {1, 0.5f}, 2, 1));
+    assertEquals(0, l.countCorrect(new float[] {1}, new float[] {0.5f}, 1, 1));
+    assertTrue(l.hasAccuracy());
+    assertEquals("sigmoid_binary_cross_entropy", l.name());
   }
 }

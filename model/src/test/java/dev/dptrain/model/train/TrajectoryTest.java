@@ -1,7 +1,10 @@
 package dev.dptrain.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
@@ -106,6 +109,7 @@ class TrajectoryTest {
       assertEquals(N, info.examples());
       assertEquals(lr, info.lr(), 4 * Math.ulp(base), "lr at step " + step);
       assertEquals(loss, info.loss(), 2 * lossErr + 1e-300, "loss before step " + step);
+      assertTrue(Double.isNaN(info.accuracy()), "no accuracy for regression");
       double gMax = 0;
       double vMax = 0;
       double pMax = 0;
@@ -134,17 +138,29 @@ class TrajectoryTest {
   @Test
   void cosineScheduleSpansStepsPerEpochTimesEpochs() {
     // 6 examples at batch 3: 2 steps per epoch, 3 epochs, so the cosine runs over 6 steps.
+    // Two regression outputs (labels two floats wide).
     double base = 0.1;
     TrainSpec spec = TrainSpec.defaults(base).withOptimizer(new Sgd(0, false))
         .withSchedule(new LrSchedule(LrSchedule.Kind.COSINE, base, 0, 1, 0, 0.01, 0))
         .withBatch(3).withEpochs(3).withSeed(3);
+    float[] y2 = new float[2 * N];
+    for (int i = 0; i < N; i++) {
+      y2[2 * i] = Y[i];
+      y2[2 * i + 1] = -Y[i];
+    }
     List<Stepper.StepInfo> infos = new ArrayList<>();
-    List<Long> examples = new ArrayList<>();
-    new LocalTrainer(linear(), spec).fit(new Dataset(Shape.vector(3), 1, X.clone(), Y.clone()), null,
+    List<Evaluation> epochs = new ArrayList<>();
+    NetworkSpec net = NetworkSpec.builder(Shape.vector(3)).dense(2).loss("mse").build();
+    new LocalTrainer(net, spec).fit(new Dataset(Shape.vector(3), 2, X.clone(), y2), null,
         new LocalTrainer.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info) {
             infos.add(info);
+          }
+
+          @Override
+          public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
+            epochs.add(train);
           }
         });
     assertEquals(6, infos.size());
@@ -152,6 +168,93 @@ class TrajectoryTest {
       double want = 0.01 + 0.5 * (base - 0.01) * (1 + Math.cos(Math.PI * s / 6));
       assertEquals(want, infos.get(s).lr(), 4 * Math.ulp(base), "lr at step " + s);
       assertEquals(3, infos.get(s).examples());
+      assertTrue(Double.isNaN(infos.get(s).accuracy()), "no accuracy for regression");
     }
+    checkEpochTotals(infos, epochs, 2);
+  }
+
+  /** The epoch's training evaluation is the sum of its steps' losses, counts and correct predictions. */
+  private static void checkEpochTotals(List<Stepper.StepInfo> infos, List<Evaluation> epochs, int perEpoch) {
+    for (int e = 0; e < epochs.size(); e++) {
+      double loss = 0;
+      long count = 0;
+      double correct = 0;
+      for (int k = 0; k < perEpoch; k++) {
+        Stepper.StepInfo s = infos.get(e * perEpoch + k);
+        loss += s.loss() * s.examples();
+        count += s.examples();
+        if (!Double.isNaN(s.accuracy())) correct += s.accuracy() * s.examples();
+      }
+      Evaluation ev = epochs.get(e);
+      assertEquals(count, ev.count, "examples of epoch " + e);
+      assertEquals(loss, ev.lossSum, 1e-12 * Math.abs(loss), "loss sum of epoch " + e);
+      assertEquals(Math.round(correct), ev.correct, "correct predictions of epoch " + e);
+    }
+  }
+
+  @Test
+  void classifierEpochTotalsAndEvaluation() {
+    // Softmax classifier on the same inputs (class = label > 0), batch 2: 3 steps per epoch.
+    float[] cls = new float[N];
+    for (int i = 0; i < N; i++) cls[i] = Y[i] > 0 ? 1 : 0;
+    Dataset data = new Dataset(Shape.vector(3), 1, X.clone(), cls);
+    NetworkSpec net = NetworkSpec.builder(Shape.vector(3)).dense(2).loss("softmax_cross_entropy").build();
+    TrainSpec spec = TrainSpec.defaults(0.5).withBatch(2).withEpochs(2).withSeed(5);
+    List<Stepper.StepInfo> infos = new ArrayList<>();
+    List<Evaluation> epochs = new ArrayList<>();
+    LocalTrainer t = new LocalTrainer(net, spec);
+    TrainingState st = t.fit(data, null, new LocalTrainer.Listener() {
+      @Override
+      public void onStep(Stepper.StepInfo info) {
+        infos.add(info);
+      }
+
+      @Override
+      public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
+        epochs.add(train);
+      }
+    });
+    assertEquals(6, infos.size());
+    checkEpochTotals(infos, epochs, 3);
+    long correct = 0;
+    for (Evaluation e : epochs) correct += e.correct;
+    assertTrue(correct > 0, "some training predictions are right");
+    // evaluate() in batches of 4 (a full and a partial batch) equals evaluating one example at a time.
+    Evaluation whole = LocalTrainer.evaluate(t.network(), st, data, 4);
+    Evaluation one = new Evaluation();
+    for (int i = 0; i < N; i++) {
+      t.network().evaluate(st.params, st.normState, java.util.Arrays.copyOfRange(X, 3 * i, 3 * i + 3),
+          new float[] {cls[i]}, 1, one);
+    }
+    assertEquals(N, whole.count);
+    assertEquals(one.correct, whole.correct);
+    assertEquals(one.lossSum, whole.lossSum, 1e-6 * Math.abs(one.lossSum));
+    assertTrue(whole.lossSum > 0);
+  }
+
+  @Test
+  void ghostPartitionsMustBePositive() {
+    TrainSpec spec = TrainSpec.defaults(0.1);
+    assertThrows(IllegalArgumentException.class, () -> new LocalTrainer(linear(), spec, 0));
+    assertEquals(4, new LocalTrainer(linear(), spec, 1).network().paramCount());
+  }
+
+  @Test
+  void stateCopyIsDeep() {
+    TrainingState s = new TrainingState(new float[] {1, 2}, new float[] {3}, new float[] {4, 5}, 9);
+    s.step = 7;
+    s.epoch = 2;
+    s.stepInEpoch = 1;
+    TrainingState c = s.copy();
+    s.params[0] = -1;
+    s.optimizerState[0] = -1;
+    s.normState[0] = -1;
+    assertEquals(1f, c.params[0]);
+    assertEquals(3f, c.optimizerState[0]);
+    assertEquals(4f, c.normState[0]);
+    assertEquals(7, c.step);
+    assertEquals(2, c.epoch);
+    assertEquals(1, c.stepInEpoch);
+    assertEquals(9, c.seed);
   }
 }

@@ -154,4 +154,33 @@ class ConfigParserTest {
     TrainSpec ok = TrainConfigParser.parse(Conf.parseString("augment { crop-padding = 2, flip = true }", "t.conf"), Shape.image(1, 3, 5));
     assertEquals(2, ok.augment().cropPadding());
   }
+  @Test
+  void builderAndParserCoverEveryLayerKind(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    NetworkSpec built = NetworkSpec.builder(Shape.image(1, 8, 8)).conv2d(2, 3, 1, 1).maxPool(2).stochasticPool(2)
+        .flatten().dense(3).softmax().build();
+    java.nio.file.Path f = dir.resolve("net.conf");
+    java.nio.file.Files.writeString(f, """
+        input = [1, 8, 8]
+        layers = [
+          { type = conv2d, filters = 2, kernel = 3, padding = 1 }
+          { type = maxpool, kernel = 2 }
+          { type = stochastic_pool, kernel = 2 }
+          { type = flatten }
+          { type = dense, units = 3 }
+          { type = softmax }
+        ]
+        """);
+    NetworkSpec parsed = NetworkConfigParser.parse(Conf.parseFile(f.toFile()));
+    assertEquals(built.layers().size(), parsed.layers().size());
+    for (int i = 1; i < built.layers().size(); i++) assertEquals(built.layers().get(i), parsed.layers().get(i), "layer " + i);
+    Network a = Network.build(built);
+    Network b = Network.build(parsed);
+    assertEquals(a.paramCount(), b.paramCount());
+    assertEquals(a.summary(), b.summary());
+    assertEquals(3, a.outputSize());
+    String missing = error(() -> Conf.parseFile(dir.resolve("none.conf").toFile()));
+    assertTrue(missing.contains("none.conf") && missing.contains("not found"), missing);
+    String empty = error(() -> net("input = [4]\nlayers = [{ type = residual, layers = [] }]"));
+    assertTrue(empty.contains("layers[0].layers") && empty.contains("at least one layer"), empty);
+  }
 }

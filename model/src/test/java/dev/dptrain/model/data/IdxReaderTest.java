@@ -213,4 +213,15 @@ class IdxReaderTest {
     }
     for (int c = 0; c < 10; c++) assertEquals(10, counts[c], "class " + c);
   }
+  @Test
+  void imagesOnlyForPrediction() throws IOException {
+    Dataset d = IdxReader.readImages(new java.io.ByteArrayInputStream(imagesBytes(0x803, 3, 2, 3, PIXELS)), "in.idx");
+    assertEquals(3, d.size());
+    assertEquals(Shape.image(1, 2, 3), d.shape());
+    assertArrayEquals(new float[3], d.labels());
+    for (int i = 0; i < PIXELS.length; i++) assertEquals(PIXELS[i] / 255.0, d.features()[i], 1e-7, "pixel " + i);
+    IdxReader.IdxFormatException e = assertThrows(IdxReader.IdxFormatException.class,
+        () -> IdxReader.readImages(new java.io.ByteArrayInputStream(labelsBytes(0x801, 3, LABELS)), "lab.idx"));
+    assertTrue(e.getMessage().contains("lab.idx") && e.getMessage().contains("0x00000803"), e.getMessage());
+  }
 }

@@ -145,6 +145,7 @@ class StandardizerTest {
     assertEquals(all[1], fromEmpty[1], 4 * Math.ulp(all[1])); // mean + (mean - 0)·6/6: two roundings
     assertEquals(all[2], fromEmpty[2]);
     assertThrows(IllegalArgumentException.class, () -> Moments.merge(new double[3], new double[6]));
+    assertArrayEquals(new double[6], Moments.merge(new double[6], new double[6]), "two empty partitions");
   }
   /** Two examples of 2 channels x 3 values; every moment below is exact in double. */
   private static final float[] IMG2 = {1, 2, 3, 10, 10, 10, 4, 5, 6, 20, 20, 20};

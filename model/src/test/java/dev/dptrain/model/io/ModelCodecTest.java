@@ -213,4 +213,44 @@ class ModelCodecTest {
     byte[] cut = Arrays.copyOf(b, b.length - 5); // ends inside the last metric's value
     assertMessage(refused(wrap(cut)), "bad.dptm: corrupt model: the body ends before its last field");
   }
+  @Test
+  void emptyStringsAndEdgeLengths() throws IOException {
+    // Empty version string and metric name are valid strings of length 0.
+    Network net = net(VECTOR_CONFIG);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("", 1.5);
+    SavedModel m = new SavedModel(VECTOR_CONFIG, net.initParams(2), net.initState(), Standardizer.NONE, 0,
+        new SavedModel.Provenance("", 2, 1, 1, metrics));
+    assertSameModel(m, ModelCodec.decode(ModelCodec.encode(m), "m"));
+    // A header length equal to the file length: more than the body can be.
+    byte[] good = ModelCodec.encode(m);
+    byte[] whole = good.clone();
+    ByteBuffer.wrap(whole).putLong(8, good.length);
+    assertMessage(refused(whole), "bad.dptm: truncated model file (" + good.length + " bytes)");
+    // An empty body with its right checksum.
+    assertMessage(refused(wrap(new byte[0])), "bad.dptm: corrupt model: the body ends before its last field");
+    // Content errors carry the file name once.
+    SavedModel shortParams = new SavedModel(VECTOR_CONFIG, new float[1], net.initState(), Standardizer.NONE, 0,
+        m.provenance());
+    assertTrue(refused(ModelCodec.encode(shortParams)).getMessage().startsWith("bad.dptm: model holds 1 parameters"));
+    // A std with another group count than the mean.
+    SavedModel stdGroups = new SavedModel(VECTOR_CONFIG, m.params(), m.state(),
+        new Standardizer(Standardizer.Mode.STANDARDIZE, true, new float[3], new float[] {1, 1}), 0, m.provenance());
+    assertMessage(refused(ModelCodec.encode(stdGroups)), "standardizer has 3 groups");
+    // Standardisation NONE ignores the stored arrays' lengths.
+    SavedModel none = new SavedModel(VECTOR_CONFIG, m.params(), m.state(),
+        new Standardizer(Standardizer.Mode.NONE, true, new float[7], new float[] {1}), 0, m.provenance());
+    assertSame(Standardizer.NONE, ModelCodec.decode(ModelCodec.encode(none), "m").standardizer());
+  }
+
+  @Test
+  void classesAndVersion() {
+    assertEquals(4, SavedModel.classesOf(net(CONFIG)));
+    assertEquals(0, SavedModel.classesOf(net(VECTOR_CONFIG)));
+    assertEquals(2, SavedModel.classesOf(net(VECTOR_CONFIG.replace("mse", "sigmoid_binary_cross_entropy"))));
+    assertEquals(0, SavedModel.classesOf(net(VECTOR_CONFIG.replace("mse", "sigmoid_binary_cross_entropy")
+        .replace("units = 1", "units = 3"))), "multi-label sigmoid outputs are not one class");
+    String v = DptrainVersion.get();
+    assertTrue(v.matches("\\d+\\.\\d+\\.\\d+.*"), "version from the filtered resource: " + v);
+  }
 }

@@ -36,7 +36,7 @@ def main():
     xml_path, eq_path, threshold = sys.argv[1], sys.argv[2], float(sys.argv[3])
     core = [a for a in sys.argv[4:] if a != "-v"] or ["layers", "loss", "optim", "train"]
     equivalents = load_equivalents(eq_path)
-    used = [False] * len(equivalents)
+    used = [0] * len(equivalents)
     total = defaultdict(int)
     killed = defaultdict(int)
     excluded = defaultdict(int)
@@ -54,7 +54,7 @@ def main():
                    if c == cls and me == method and ln == line and mutator.endswith(mu)]
             if hit:
                 for i in hit:
-                    used[i] = True
+                    used[i] += 1
                 excluded[pkg] += 1
                 continue
         total[pkg] += 1
@@ -76,6 +76,10 @@ def main():
     for i, e in enumerate(equivalents):
         if not used[i]:
             print(f"note: equivalent-mutant entry matched no surviving mutant: {e}")
+    if "-v" in sys.argv:
+        for i, e in enumerate(equivalents):
+            if used[i] > 1:
+                print(f"note: entry {e} excluded {used[i]} mutants")
     if "-v" in sys.argv or core_score < threshold:
         for pkg in sorted(survivors):
             for s in survivors[pkg]:

@@ -233,6 +233,8 @@ class ModelCodecTest {
     SavedModel shortParams = new SavedModel(VECTOR_CONFIG, new float[1], net.initState(), Standardizer.NONE, 0,
         m.provenance());
     assertTrue(refused(ModelCodec.encode(shortParams)).getMessage().startsWith("bad.dptm: model holds 1 parameters"));
+    SavedModel longState = new SavedModel(VECTOR_CONFIG, m.params(), new float[2], Standardizer.NONE, 0, m.provenance());
+    assertTrue(refused(ModelCodec.encode(longState)).getMessage().startsWith("bad.dptm: model holds 4 parameters and 2 state floats"));
     // A std with another group count than the mean.
     SavedModel stdGroups = new SavedModel(VECTOR_CONFIG, m.params(), m.state(),
         new Standardizer(Standardizer.Mode.STANDARDIZE, true, new float[3], new float[] {1, 1}), 0, m.provenance());

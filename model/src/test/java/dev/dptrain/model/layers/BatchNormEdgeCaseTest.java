@@ -247,6 +247,11 @@ class BatchNormEdgeCaseTest {
     // A backward over another batch size than the forward's is refused too.
     e = assertThrows(IllegalStateException.class, () -> l.backward(train, new float[2], 1, true));
     assertTrue(e.getMessage().contains("1 examples") && e.getMessage().contains("had 2"), e.getMessage());
+    BatchNorm planes = bn(Shape.image(1, 2, 3));
+    Pass tp = pass(new float[] {1, 0}, true);
+    planes.forward(tp, new float[18], 3);
+    e = assertThrows(IllegalStateException.class, () -> planes.backward(tp, new float[12], 2, true));
+    assertTrue(e.getMessage().contains("batchnorm2d(1): backward over 2 examples, the training forward had 3"), e.getMessage());
   }
   @Test
   void runningStatisticsIgnoreEmptyAndSingleValueBlocks() {

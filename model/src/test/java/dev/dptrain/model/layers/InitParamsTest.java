@@ -90,6 +90,14 @@ class InitParamsTest {
     float[] bn = init(new BatchNorm(Shape.image(4, 2, 2), 1e-5, 0.1));
     assertAll(bn, OFF, 4, 1f, "γ");
     assertAll(bn, OFF + 4, 4, 0f, "β");
+    BatchNorm b = new BatchNorm(Shape.image(4, 2, 2), 1e-5, 0.1);
+    b.bind(0, 2, 0);
+    float[] state = new float[11];
+    Arrays.fill(state, Float.NaN);
+    b.initState(state);
+    assertTrue(Float.isNaN(state[0]) && Float.isNaN(state[1]) && Float.isNaN(state[10]), "only its own slice");
+    assertAll(state, 2, 4, 0f, "running mean");
+    assertAll(state, 6, 4, 1f, "running variance");
     float[] ln = init(new LayerNorm(Shape.vector(5), 1e-5));
     assertAll(ln, OFF, 5, 1f, "layernorm γ");
     assertAll(ln, OFF + 5, 5, 0f, "layernorm β");

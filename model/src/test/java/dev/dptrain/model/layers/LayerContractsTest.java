@@ -131,6 +131,19 @@ class LayerContractsTest {
     refused(() -> new ResidualBlock(v, List.of(new Dense(v, 3, true, Init.HE_NORMAL)), List.of()), "residual: the branch maps");
     ResidualBlock id = new ResidualBlock(v, List.of(new Dense(v, 4, true, Init.HE_NORMAL)), List.of());
     assertEquals("residual(1 layers, identity)", id.describe());
+    assertEquals("softmax", new Softmax(v).describe());
+    // Projections: 2x2 -> 1x1 needs stride 2 (the largest stride searched), 1x1 -> 1x1 stride 1.
+    List<Layer> p2 = ResidualBlock.projection(Shape.image(2, 2, 2), Shape.image(3, 1, 1), true, 1e-5, 0.1, Init.HE_NORMAL);
+    assertEquals("conv2d(3, 1x1, stride 2, no bias, he_normal)", p2.get(0).describe());
+    assertEquals("batchnorm1d(3)", p2.get(1).describe(), "a 1x1 output plane is described as 1d");
+    List<Layer> p1 = ResidualBlock.projection(Shape.image(2, 1, 1), Shape.image(3, 1, 1), false, 1e-5, 0.1, Init.HE_NORMAL);
+    assertEquals(1, p1.size());
+    assertEquals("conv2d(3, 1x1, no bias, he_normal)", p1.get(0).describe());
+    assertTrue(ResidualBlock.projection(IMG, IMG, true, 1e-5, 0.1, Init.HE_NORMAL).isEmpty());
+    refused(() -> ResidualBlock.projection(Shape.image(2, 4, 4), Shape.image(2, 3, 2), true, 1e-5, 0.1, Init.HE_NORMAL),
+        "no 1x1 projection with one stride");
+    assertEquals("global_avgpool", new GlobalAvgPool(IMG).describe());
+    assertEquals("flatten", new Flatten(IMG).describe());
     assertEquals(20, id.paramCount());
   }
 

@@ -65,4 +65,51 @@ class ResidualInitStateTest {
     for (int i = 0; i < 20; i++) first += Math.abs(acc.grad[i]);
     assertTrue(first > 0, "the first inner dense layer gets a gradient");
   }
+  @Test
+  void blockBackwardEqualsItsLayersComposedByHand() {
+    // main: dense 3->4, dense 4->2; shortcut: dense 3->2. The block's gradients must be those of
+    // the same layers run one by one, with and without an input gradient requested.
+    for (boolean needInput : new boolean[] {false, true}) {
+      Shape in = Shape.vector(3);
+      Dense a = new Dense(in, 4, true, Init.HE_NORMAL);
+      Dense b = new Dense(Shape.vector(4), 2, true, Init.HE_NORMAL);
+      Dense s = new Dense(in, 2, true, Init.HE_NORMAL);
+      ResidualBlock block = new ResidualBlock(in, List.of(a, b), List.of(s));
+      block.bind(0, 0, 0);
+      int np = block.paramCount();
+      assertEquals(16 + 10 + 8, np);
+      float[] params = new float[np];
+      for (int i = 0; i < np; i++) params[i] = (float) Math.sin(1 + i);
+      float[] x = {0.5f, -1, 2, 1, 0.25f, -0.5f};
+      float[] dy = {1, -2, 0.5f, 3};
+      Pass p = new Pass();
+      p.params = params;
+      p.grads = new float[np];
+      p.training = true;
+      block.forward(p, x, 2);
+      float[] dx = block.backward(p, dy, 2, needInput);
+
+      Dense a2 = new Dense(in, 4, true, Init.HE_NORMAL);
+      Dense b2 = new Dense(Shape.vector(4), 2, true, Init.HE_NORMAL);
+      Dense s2 = new Dense(in, 2, true, Init.HE_NORMAL);
+      a2.bind(0, 0, 0);
+      b2.bind(16, 0, 1);
+      s2.bind(26, 0, 2);
+      Pass q = new Pass();
+      q.params = params;
+      q.grads = new float[np];
+      q.training = true;
+      b2.forward(q, a2.forward(q, x, 2), 2);
+      s2.forward(q, x, 2);
+      float[] da = b2.backward(q, dy, 2, true);
+      float[] dxMain = a2.backward(q, da, 2, true).clone();
+      float[] dxSkip = s2.backward(q, dy, 2, true);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(q.grads, p.grads, "parameter gradients, input gradient " + needInput);
+      if (needInput) {
+        for (int i = 0; i < 6; i++) assertEquals(dxMain[i] + dxSkip[i], dx[i], "dx " + i);
+      } else {
+        org.junit.jupiter.api.Assertions.assertNull(dx);
+      }
+    }
+  }
 }

@@ -151,7 +151,9 @@ class TrajectoryTest {
     List<Stepper.StepInfo> infos = new ArrayList<>();
     List<Evaluation> epochs = new ArrayList<>();
     NetworkSpec net = NetworkSpec.builder(Shape.vector(3)).dense(2).loss("mse").build();
-    new LocalTrainer(net, spec).fit(new Dataset(Shape.vector(3), 2, X.clone(), y2), null,
+    LocalTrainer trainer = new LocalTrainer(net, spec);
+    Dataset wide = new Dataset(Shape.vector(3), 2, X.clone(), y2);
+    TrainingState st = trainer.fit(wide, null,
         new LocalTrainer.Listener() {
           @Override
           public void onStep(Stepper.StepInfo info) {
@@ -171,6 +173,17 @@ class TrajectoryTest {
       assertTrue(Double.isNaN(infos.get(s).accuracy()), "no accuracy for regression");
     }
     checkEpochTotals(infos, epochs, 2);
+    // evaluate() with two-wide labels in batches of 4 equals one example at a time.
+    Evaluation whole = LocalTrainer.evaluate(trainer.network(), st, wide, 4);
+    Evaluation one = new Evaluation();
+    for (int i = 0; i < N; i++) {
+      trainer.network().evaluate(st.params, st.normState, java.util.Arrays.copyOfRange(X, 3 * i, 3 * i + 3),
+          java.util.Arrays.copyOfRange(y2, 2 * i, 2 * i + 2), 1, one);
+    }
+    assertEquals(N, whole.count);
+    assertEquals(one.lossSum, whole.lossSum, 1e-6 * Math.abs(one.lossSum));
+    assertTrue(whole.lossSum > 0);
+    assertTrue(Double.isNaN(whole.accuracy()));
   }
 
   /** The epoch's training evaluation is the sum of its steps' losses, counts and correct predictions. */
@@ -230,6 +243,24 @@ class TrajectoryTest {
     assertEquals(one.correct, whole.correct);
     assertEquals(one.lossSum, whole.lossSum, 1e-6 * Math.abs(one.lossSum));
     assertTrue(whole.lossSum > 0);
+  }
+
+  @Test
+  void batchesOfOneWithWideLabels() {
+    // Batch 1 with two-wide labels: the label buffer holds more floats than the batch has examples.
+    float[] y2 = new float[2 * N];
+    for (int i = 0; i < 2 * N; i++) y2[i] = i % 3 - 1;
+    NetworkSpec net = NetworkSpec.builder(Shape.vector(3)).dense(2).loss("mse").build();
+    TrainSpec spec = TrainSpec.defaults(0.01).withBatch(1).withEpochs(1);
+    int[] steps = {0};
+    new LocalTrainer(net, spec).fit(new Dataset(Shape.vector(3), 2, X.clone(), y2), null, new LocalTrainer.Listener() {
+      @Override
+      public void onStep(Stepper.StepInfo info) {
+        assertEquals(1, info.examples());
+        steps[0]++;
+      }
+    });
+    assertEquals(N, steps[0]);
   }
 
   @Test

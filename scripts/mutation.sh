@@ -13,8 +13,10 @@
 # Not part of `mvn verify`. Maven runs under the shared build lock (/tmp/dptrain-build.lock).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Set from the baseline after the tests of issue 17 (core 9x.x% measured; see the report below).
-THRESHOLD=${MUTATION_THRESHOLD:-93}
+# Set from the improved baseline: core measured 99.9% (1672 of 1674 non-equivalent mutants, 48
+# equivalent excluded) on 2026-11-30 after the tests of issue 17 (86.8% before them). 98 leaves room
+# for a few new survivors in a refactor without letting the score slide.
+THRESHOLD=${MUTATION_THRESHOLD:-98}
 REPORT_ONLY=0
 VERBOSE=
 for a in "$@"; do

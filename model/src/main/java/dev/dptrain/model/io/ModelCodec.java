@@ -5,6 +5,7 @@ import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Standardizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -56,7 +57,16 @@ public final class ModelCodec {
   }
 
   public static SavedModel decode(byte[] bytes, String name) throws IOException {
-    return body(Framing.decode(bytes, MAGIC, "model", VERSION, VERSION, name).in(), name);
+    DataInputStream in = Framing.decode(bytes, MAGIC, "model", VERSION, VERSION, name).in();
+    try {
+      return body(in, name);
+    } catch (EOFException e) {
+      // A body that passed the checksum but ends early (written so, or a forged length).
+      throw new IOException(name + ": corrupt model: the body ends before its last field", e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(name + ": ")) throw e;
+      throw new IOException(name + ": corrupt model: " + e.getMessage(), e);
+    }
   }
 
   private static SavedModel body(DataInputStream d, String name) throws IOException {

@@ -30,6 +30,12 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
   private final float[] sumDy;
   private final float[] sumDyXhat;
   private long count;
+  /**
+   * Whether the last forward was a training forward: backward needs its x̂ and batch statistics.
+   * An inference forward clears it, so a backward after it is refused instead of silently using
+   * the statistics of an older training batch (or indexing an empty x̂).
+   */
+  private boolean trainingForwardDone;
 
   public BatchNorm(Shape in, double eps, double momentum) {
     super(in, in);
@@ -80,6 +86,7 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     int g0 = paramOffset;
     int b0 = paramOffset + channels;
     if (!pass.training) {
+      trainingForwardDone = false;
       float[] s = pass.state;
       for (int c = 0; c < channels; c++) {
         float inv = (float) (1 / Math.sqrt(s[stateOffset + channels + c] + eps));
@@ -94,6 +101,7 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
     }
     xhat = ensure(xhat, batch * channels * spatial);
     count = (long) batch * spatial;
+    trainingForwardDone = true;
     if (spatial == 1) {
       trainingForwardDense(x, y, p, batch);
       return y;
@@ -207,6 +215,14 @@ public final class BatchNorm extends AbstractLayer implements BatchStatsLayer {
 
   @Override
   public float[] backward(Pass pass, float[] dy, int batch, boolean needInputGrad) {
+    if (!trainingForwardDone) {
+      throw new IllegalStateException(describe() + ": backward needs a training-mode forward first; the last forward"
+          + " was in inference mode (running statistics) or there was none");
+    }
+    if ((long) batch * spatial != count) {
+      throw new IllegalStateException(describe() + ": backward over " + batch + " examples, the training forward had "
+          + count / spatial);
+    }
     float[] g = pass.grads;
     float[] p = pass.params;
     int g0 = paramOffset;

@@ -13,13 +13,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
-  private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
-
   @TempDir
   Path dir;
 
@@ -184,28 +181,47 @@ class IdxReaderTest {
   }
 
   @Test
-  void realFashionMnistTestSet() throws IOException {
-    Path im = FASHION.resolve("t10k-images-idx3-ubyte.gz");
-    Path lb = FASHION.resolve("t10k-labels-idx1-ubyte.gz");
-    Assumptions.assumeTrue(Files.isReadable(im) && Files.isReadable(lb), "Fashion-MNIST not installed");
+  void fashionMnistShapedGzipFiles() throws IOException {
+    // A Fashion-MNIST-shaped set written here: 100 images of 28x28, gzip, 10 of each class, with
+    // pixel values cycling through 0..255 so that both ends (and bytes above 127) occur.
+    int n = 100;
+    int[] pixels = new int[n * 784];
+    for (int i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + i / 784) % 256;
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) labels[i] = (i * 3) % 10;
+    Path im = write("t10k-images-idx3-ubyte.gz", imagesBytes(0x803, n, 28, 28, pixels), true);
+    Path lb = write("t10k-labels-idx1-ubyte.gz", labelsBytes(0x801, n, labels), true);
     Dataset d = IdxReader.read(im, lb);
-    assertEquals(10000, d.size());
+    assertEquals(n, d.size());
     assertEquals(Shape.image(1, 28, 28), d.shape());
-    assertEquals(10000 * 784, d.features().length);
+    assertEquals(n * 784, d.features().length);
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
-    for (float v : d.features()) {
+    for (int i = 0; i < pixels.length; i++) {
+      float v = d.features()[i];
+      assertEquals(pixels[i] / 255f, v, Math.ulp(1f), "pixel " + i);
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
     assertEquals(0f, min);
     assertEquals(1f, max);
-    // The test set is balanced: 1000 examples of each of the 10 classes.
     int[] counts = new int[10];
-    for (float y : d.labels()) {
-      assertEquals((int) y, y, "integral label");
+    for (int i = 0; i < n; i++) {
+      float y = d.labels()[i];
+      assertEquals(labels[i], y, "label " + i);
       counts[(int) y]++;
     }
-    for (int c = 0; c < 10; c++) assertEquals(1000, counts[c], "class " + c);
+    for (int c = 0; c < 10; c++) assertEquals(10, counts[c], "class " + c);
+  }
+  @Test
+  void imagesOnlyForPrediction() throws IOException {
+    Dataset d = IdxReader.readImages(new java.io.ByteArrayInputStream(imagesBytes(0x803, 3, 2, 3, PIXELS)), "in.idx");
+    assertEquals(3, d.size());
+    assertEquals(Shape.image(1, 2, 3), d.shape());
+    assertArrayEquals(new float[3], d.labels());
+    for (int i = 0; i < PIXELS.length; i++) assertEquals(PIXELS[i] / 255.0, d.features()[i], 1e-7, "pixel " + i);
+    IdxReader.IdxFormatException e = assertThrows(IdxReader.IdxFormatException.class,
+        () -> IdxReader.readImages(new java.io.ByteArrayInputStream(labelsBytes(0x801, 3, LABELS)), "lab.idx"));
+    assertTrue(e.getMessage().contains("lab.idx") && e.getMessage().contains("0x00000803"), e.getMessage());
   }
 }

@@ -207,4 +207,14 @@ class InitTest {
     double var = 2.0 / in;
     assertEquals(var, variance(w), Z * var * Math.sqrt(2.0 / w.length));
   }
+  @Test
+  void constantFillAndNames() {
+    float[] x = {9, 9, 9, 9};
+    Init.constant(0.5).fill(x, 1, 2, 1, 1, new dev.dptrain.model.Rng(1));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {9, 0.5f, 0.5f, 9}, x);
+    org.junit.jupiter.api.Assertions.assertEquals("constant(0.5)", Init.constant(0.5).toString());
+    org.junit.jupiter.api.Assertions.assertEquals("gaussian(0.25)", Init.gaussian(0.25).toString());
+    org.junit.jupiter.api.Assertions.assertEquals("he_normal", Init.HE_NORMAL.toString());
+    org.junit.jupiter.api.Assertions.assertEquals("xavier_uniform", Init.parse("glorot", 0).toString());
+  }
 }

@@ -66,10 +66,21 @@ class DropoutTest {
 
   @Test
   void dyadicRatesScaleExactly() {
-    float[] y = layer(0.5, 0).forward(pass(true, 1), ones(), BATCH);
-    for (float v : y) assertTrue(v == 0f || v == 2f, "value " + v);
-    y = layer(0.75, 0).forward(pass(true, 1), ones(), BATCH);
-    for (float v : y) assertTrue(v == 0f || v == 4f, "value " + v);
+    checkDyadic(0.5, 2f);
+    checkDyadic(0.75, 4f);
+  }
+
+  /** Every value is 0 or exactly 1/(1-p), and the kept fraction is 1-p within Z binomial sds. */
+  private static void checkDyadic(double p, float scaled) {
+    int n = FEATURES * BATCH;
+    float[] y = layer(p, 0).forward(pass(true, 1), ones(), BATCH);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      float v = y[i];
+      assertTrue(v == 0f || v == scaled, "value " + v + " at " + i);
+      if (v == scaled) kept++;
+    }
+    assertEquals(1 - p, (double) kept / n, Z * Math.sqrt(p * (1 - p) / n), "kept fraction at rate " + p);
   }
 
   @Test

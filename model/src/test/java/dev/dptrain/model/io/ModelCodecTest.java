@@ -1,0 +1,258 @@
+package dev.dptrain.model.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dptrain.model.Network;
+import dev.dptrain.model.Rng;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.config.NetworkConfigParser;
+import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.Standardizer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+
+/** The binary model format (docs/model-format.md): round trip and refusal of damaged input. */
+class ModelCodecTest {
+  private static final String CONFIG = """
+      model { input = [2, 3, 3], loss = softmax_cross_entropy,
+        layers = [ { type = batchnorm }, { type = dense, units = 8 }, { type = relu }, { type = dense, units = 4 } ] }
+      """;
+  private static final String VECTOR_CONFIG = """
+      model { input = [3], loss = mse, layers = [ { type = dense, units = 1 } ] }
+      """;
+
+  private static Network net(String config) {
+    return Network.build(NetworkConfigParser.parse(Conf.parseString(config, "test").object("model")));
+  }
+
+  private static SavedModel model(long seed, Standardizer st) {
+    Network net = net(CONFIG);
+    float[] state = net.initState();
+    Rng rng = new Rng(seed);
+    for (int i = 0; i < state.length; i++) state[i] = 0.5f + (float) rng.nextDouble();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("test.accuracy", 0.875);
+    metrics.put("test.loss", -0.0);
+    return new SavedModel(CONFIG, net.initParams(seed), state, st, SavedModel.classesOf(net),
+        new SavedModel.Provenance("1.2.3-é", seed, 3, 1L << 40, metrics));
+  }
+
+  private static Standardizer perChannel() {
+    return new Standardizer(Standardizer.Mode.STANDARDIZE, true, new float[] {0.25f, -1f}, new float[] {2f, 0.5f});
+  }
+
+  private static void assertSameModel(SavedModel m, SavedModel back) {
+    assertEquals(m.networkConfig(), back.networkConfig());
+    assertArrayEquals(m.params(), back.params());
+    assertArrayEquals(m.state(), back.state());
+    assertEquals(m.standardizer().mode(), back.standardizer().mode());
+    assertEquals(m.standardizer().perChannel(), back.standardizer().perChannel());
+    assertArrayEquals(m.standardizer().mean(), back.standardizer().mean());
+    assertArrayEquals(m.standardizer().std(), back.standardizer().std());
+    assertEquals(m.classes(), back.classes());
+    assertEquals(m.provenance(), back.provenance());
+    assertEquals(Arrays.asList(m.provenance().metrics().keySet().toArray()),
+        Arrays.asList(back.provenance().metrics().keySet().toArray()), "metric order");
+  }
+
+  @Test
+  void roundTripKeepsEveryField() throws IOException {
+    SavedModel m = model(7, perChannel());
+    byte[] bytes = ModelCodec.encode(m);
+    SavedModel back = ModelCodec.decode(bytes, "m.dptm");
+    assertSameModel(m, back);
+    assertEquals(4, back.classes());
+    // Encoding is deterministic: the decoded model encodes to the same bytes.
+    assertArrayEquals(bytes, ModelCodec.encode(back));
+    // Header: magic "DPTM", version, body length; trailer: CRC-32 of the body.
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    assertEquals(0x4450544d, b.getInt());
+    assertEquals(ModelCodec.VERSION, b.getInt());
+    long len = b.getLong();
+    assertEquals(bytes.length - 24, len);
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 16, (int) len);
+    assertEquals(crc.getValue(), ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong());
+  }
+
+  @Test
+  void noStandardisationRoundTripsAsNone() throws IOException {
+    SavedModel back = ModelCodec.decode(ModelCodec.encode(model(3, Standardizer.NONE)), "m");
+    assertSame(Standardizer.NONE, back.standardizer());
+  }
+
+  @Test
+  void fittedStandardizerWithAConstantFeatureRoundTrips() throws IOException {
+    // Feature 1 is constant: its scale 1 is what is stored, so the decoded transform is the same.
+    float[] x = {1, 5, 0, 2, 5, 1, 4, 5, 2};
+    Standardizer st = Standardizer.fit(new Dataset(Shape.vector(3), 1, x, new float[3]), Standardizer.Mode.STANDARDIZE, true);
+    assertArrayEquals(new int[] {1}, st.constantGroups());
+    Network net = net(VECTOR_CONFIG);
+    SavedModel m = new SavedModel(VECTOR_CONFIG, net.initParams(1), net.initState(), st, 0,
+        new SavedModel.Provenance("t", 1, 1, 1, Map.of()));
+    SavedModel back = ModelCodec.decode(ModelCodec.encode(m), "m");
+    assertSameModel(m, back);
+    float[] a = {3, 6, 1};
+    float[] b = a.clone();
+    st.apply(a, 1, Shape.vector(3));
+    back.standardizer().apply(b, 1, Shape.vector(3));
+    assertArrayEquals(a, b);
+    assertEquals(1f, b[1], "x - mean for the constant feature");
+    assertEquals(0, back.classes());
+  }
+
+  private static IOException refused(byte[] bytes) {
+    return assertThrows(IOException.class, () -> ModelCodec.decode(bytes, "bad.dptm"));
+  }
+
+  private static void assertMessage(IOException e, String... parts) {
+    for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + p + "' in: " + e.getMessage());
+  }
+
+  @Test
+  void everyFlippedByteIsRefused() throws IOException {
+    byte[] good = ModelCodec.encode(model(1, perChannel()));
+    for (int i = 0; i < good.length; i += Math.max(1, good.length / 97)) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x10;
+      IOException e = refused(bad);
+      assertTrue(e.getMessage().startsWith("bad.dptm: "), "byte " + i + ": " + e.getMessage());
+    }
+    byte[] bad = good.clone();
+    bad[good.length / 2] ^= 1;
+    assertMessage(refused(bad), "bad.dptm: model checksum mismatch");
+  }
+
+  @Test
+  void truncatedFilesAreRefused() throws IOException {
+    byte[] good = ModelCodec.encode(model(1, perChannel()));
+    for (int cut : new int[] {0, 3, 4, 8, 15, 16, 100, good.length - 8, good.length - 1}) {
+      IOException e = refused(Arrays.copyOf(good, cut));
+      assertTrue(e.getMessage().startsWith("bad.dptm: ") && (e.getMessage().contains("truncated")),
+          "cut at " + cut + ": " + e.getMessage());
+    }
+    assertMessage(refused(Arrays.copyOf(good, 100)), "header says " + (good.length - 24) + " body bytes, file has 100");
+    assertMessage(refused(new byte[0]), "truncated model file (0 bytes)");
+  }
+
+  @Test
+  void headerProblemsAreNamed() throws IOException {
+    byte[] good = ModelCodec.encode(model(1, perChannel()));
+    byte[] magic = good.clone();
+    magic[0] = 'X';
+    assertMessage(refused(magic), "bad.dptm: not a dptrain model (bad magic 0x5850544d)");
+    byte[] version = good.clone();
+    ByteBuffer.wrap(version).putInt(4, 99);
+    assertMessage(refused(version), "model format version 99, this dptrain reads version " + ModelCodec.VERSION);
+    byte[] negative = good.clone();
+    ByteBuffer.wrap(negative).putLong(8, -5);
+    assertMessage(refused(negative), "truncated or corrupt model");
+    byte[] trailing = Arrays.copyOf(good, good.length + 3);
+    assertMessage(refused(trailing), "3 unexpected bytes after the model");
+  }
+
+  /** A well-formed file (right length and checksum) around the given body. */
+  private static byte[] wrap(byte[] body) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    DataOutputStream o = new DataOutputStream(all);
+    o.writeInt(0x4450544d);
+    o.writeInt(ModelCodec.VERSION);
+    o.writeLong(body.length);
+    o.write(body);
+    CRC32 crc = new CRC32();
+    crc.update(body);
+    o.writeLong(crc.getValue());
+    return all.toByteArray();
+  }
+
+  private static byte[] body(byte[] file) {
+    return Arrays.copyOfRange(file, 16, file.length - 8);
+  }
+
+  @Test
+  void consistentButWrongContentIsRefused() throws IOException {
+    // Parameters that do not fit the stored network.
+    SavedModel m = model(1, perChannel());
+    SavedModel shortParams = new SavedModel(CONFIG, Arrays.copyOf(m.params(), m.params().length - 1), m.state(),
+        m.standardizer(), 4, m.provenance());
+    int want = net(CONFIG).paramCount();
+    assertMessage(refused(ModelCodec.encode(shortParams)), "bad.dptm: model holds " + (want - 1) + " parameters",
+        "its network needs " + want);
+    // A standardizer with the wrong number of groups (input has 2 channels).
+    SavedModel groups = new SavedModel(CONFIG, m.params(), m.state(),
+        new Standardizer(Standardizer.Mode.CENTER, true, new float[3], new float[] {1, 1, 1}), 4, m.provenance());
+    assertMessage(refused(ModelCodec.encode(groups)), "standardizer has 3 groups", "needs 2");
+    // A config that no longer parses.
+    SavedModel badConfig = new SavedModel(CONFIG.replace("units = 8", "units = -8"), m.params(), m.state(),
+        m.standardizer(), 4, m.provenance());
+    assertMessage(refused(ModelCodec.encode(badConfig)), "bad.dptm: stored network config is invalid");
+    // A body whose inner counts run past its end, with a valid checksum.
+    byte[] b = body(ModelCodec.encode(m));
+    byte[] huge = b.clone();
+    ByteBuffer.wrap(huge).putInt(0, Integer.MAX_VALUE); // config string length
+    assertMessage(refused(wrap(huge)), "bad.dptm: corrupt model: corrupt string length");
+    byte[] floats = b.clone();
+    int configBytes = ByteBuffer.wrap(b).getInt(0);
+    // config string, classes, mode string ("STANDARDIZE"), perChannel, then the mean's float count
+    int meanCount = 4 + configBytes + 4 + 4 + "STANDARDIZE".length() + 1;
+    assertEquals(2, ByteBuffer.wrap(b).getInt(meanCount), "layout as documented");
+    ByteBuffer.wrap(floats).putInt(meanCount, 1 << 29);
+    assertMessage(refused(wrap(floats)), "bad.dptm: corrupt model: corrupt float count");
+    byte[] cut = Arrays.copyOf(b, b.length - 5); // ends inside the last metric's value
+    assertMessage(refused(wrap(cut)), "bad.dptm: corrupt model: the body ends before its last field");
+  }
+  @Test
+  void emptyStringsAndEdgeLengths() throws IOException {
+    // Empty version string and metric name are valid strings of length 0.
+    Network net = net(VECTOR_CONFIG);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("", 1.5);
+    SavedModel m = new SavedModel(VECTOR_CONFIG, net.initParams(2), net.initState(), Standardizer.NONE, 0,
+        new SavedModel.Provenance("", 2, 1, 1, metrics));
+    assertSameModel(m, ModelCodec.decode(ModelCodec.encode(m), "m"));
+    // A header length equal to the file length: more than the body can be.
+    byte[] good = ModelCodec.encode(m);
+    byte[] whole = good.clone();
+    ByteBuffer.wrap(whole).putLong(8, good.length);
+    assertMessage(refused(whole), "bad.dptm: truncated model file (" + good.length + " bytes)");
+    // An empty body with its right checksum.
+    assertMessage(refused(wrap(new byte[0])), "bad.dptm: corrupt model: the body ends before its last field");
+    // Content errors carry the file name once.
+    SavedModel shortParams = new SavedModel(VECTOR_CONFIG, new float[1], net.initState(), Standardizer.NONE, 0,
+        m.provenance());
+    assertTrue(refused(ModelCodec.encode(shortParams)).getMessage().startsWith("bad.dptm: model holds 1 parameters"));
+    SavedModel longState = new SavedModel(VECTOR_CONFIG, m.params(), new float[2], Standardizer.NONE, 0, m.provenance());
+    assertTrue(refused(ModelCodec.encode(longState)).getMessage().startsWith("bad.dptm: model holds 4 parameters and 2 state floats"));
+    // A std with another group count than the mean.
+    SavedModel stdGroups = new SavedModel(VECTOR_CONFIG, m.params(), m.state(),
+        new Standardizer(Standardizer.Mode.STANDARDIZE, true, new float[3], new float[] {1, 1}), 0, m.provenance());
+    assertMessage(refused(ModelCodec.encode(stdGroups)), "standardizer has 3 groups");
+    // Standardisation NONE ignores the stored arrays' lengths.
+    SavedModel none = new SavedModel(VECTOR_CONFIG, m.params(), m.state(),
+        new Standardizer(Standardizer.Mode.NONE, true, new float[7], new float[] {1}), 0, m.provenance());
+    assertSame(Standardizer.NONE, ModelCodec.decode(ModelCodec.encode(none), "m").standardizer());
+  }
+
+  @Test
+  void classesAndVersion() {
+    assertEquals(4, SavedModel.classesOf(net(CONFIG)));
+    assertEquals(0, SavedModel.classesOf(net(VECTOR_CONFIG)));
+    assertEquals(2, SavedModel.classesOf(net(VECTOR_CONFIG.replace("mse", "sigmoid_binary_cross_entropy"))));
+    assertEquals(0, SavedModel.classesOf(net(VECTOR_CONFIG.replace("mse", "sigmoid_binary_cross_entropy")
+        .replace("units = 1", "units = 3"))), "multi-label sigmoid outputs are not one class");
+    String v = DptrainVersion.get();
+    assertTrue(v.matches("\\d+\\.\\d+\\.\\d+.*"), "version from the filtered resource: " + v);
+  }
+}

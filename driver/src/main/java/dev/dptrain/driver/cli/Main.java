@@ -3,6 +3,7 @@ package dev.dptrain.driver.cli;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.data.DistributedData;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.driver.report.HtmlReport;
@@ -110,6 +111,7 @@ public final class Main {
           rc.train().seed()).stepsPerEpoch();
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
           data.trainSize(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
+      out.println("dptrain: training data cached: " + DistributedData.storage(trainRdd, data.trainSize()));
       SparkTrainer.Options opts = SparkTrainer.Options.builder()
           .optTreeDepth(rc.spark().treeDepth())
           .optCheckpoints(rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,

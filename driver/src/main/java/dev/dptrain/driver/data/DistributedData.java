@@ -118,6 +118,20 @@ public final class DistributedData {
     return out;
   }
 
+  /** Where a cached data set lives: "N MB in memory, M MB on disk (B bytes per example)". */
+  public static String storage(JavaRDD<?> cached, long examples) {
+    long mem = 0;
+    long disk = 0;
+    for (var info : cached.context().getRDDStorageInfo()) {
+      if (info.id() == cached.id()) {
+        mem += info.memSize();
+        disk += info.diskSize();
+      }
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f MB in executor memory, %.1f MB on executor disk (%d bytes per example)",
+        mem / 1e6, disk / 1e6, examples == 0 ? 0 : (mem + disk) / examples);
+  }
+
   /**
    * Runs a Spark action; when a task failed on bad data, rethrows that task's error (a
    * {@link DataFormatException} naming file and record, or a missing file) instead of Spark's

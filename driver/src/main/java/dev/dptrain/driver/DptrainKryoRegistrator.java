@@ -52,14 +52,24 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(Example.class, new com.esotericsoftware.kryo.Serializer<Example>() {
       @Override
       public void write(Kryo k, Output out, Example e) {
-        out.writeInt(e.features().length);
-        out.writeFloats(e.features());
+        if (e.pixels() != null) {
+          out.writeInt(-e.pixels().length - 1);
+          out.writeBytes(e.pixels());
+        } else {
+          out.writeInt(e.features().length);
+          out.writeFloats(e.features());
+        }
         out.writeFloat(e.label());
       }
 
       @Override
       public Example read(Kryo k, Input in, Class<Example> type) {
-        float[] x = in.readFloats(in.readInt());
+        int n = in.readInt();
+        if (n < 0) {
+          byte[] px = in.readBytes(-n - 1);
+          return Example.ofPixels(px, in.readFloat());
+        }
+        float[] x = in.readFloats(n);
         return new Example(x, in.readFloat());
       }
     });

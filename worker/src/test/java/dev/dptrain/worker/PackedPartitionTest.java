@@ -3,6 +3,7 @@ package dev.dptrain.worker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
@@ -39,7 +40,6 @@ class PackedPartitionTest {
     Dataset d = flat(ex);
     assertEquals(5, p.index());
     assertEquals(23, p.size());
-    assertEquals(12, p.chunks().size());
     int[] order = {22, 0, 1, 2, 3, 17, 16, 21, 4};
     float[] xa = new float[order.length * 3];
     float[] ya = new float[order.length];
@@ -73,7 +73,50 @@ class PackedPartitionTest {
     assertArrayEquals(new float[] {0, 1, 2, 3}, y);
     PackedPartition empty = PackedPartition.pack(1, SHAPE, List.<Example>of().iterator(), -1);
     assertEquals(0, empty.size());
-    assertEquals(1, empty.chunks().size());
+    assertEquals(null, empty.moments(false));
+  }
+
+  /**
+   * 8-bit pixel storage reads back exactly what float storage of the converted values does, with
+   * the standardisation applied per batch instead of once: bit-identical batches and moments.
+   */
+  @Test
+  void pixelStorageEqualsFloatStorageBitForBit() {
+    Shape image = Shape.image(1, 2, 3);
+    List<Example> px = new ArrayList<>();
+    List<Example> fl = new ArrayList<>();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    for (int i = 0; i < 29; i++) {
+      byte[] b = new byte[6];
+      for (int j = 0; j < 6; j++) b[j] = (byte) rnd.nextInt(256);
+      px.add(Example.ofPixels(b, i % 10));
+      float[] f = new float[6];
+      Example.ofPixels(b, 0).copyTo(f, 0);
+      fl.add(new Example(f, i % 10));
+    }
+    PackedPartition a = PackedPartition.pack(0, image, px.iterator(), -1, 13); // 2 examples per chunk
+    PackedPartition b = PackedPartition.pack(0, image, fl.iterator(), -1, 13);
+    assertTrue(a.pixels());
+    assertTrue(!b.pixels());
+    assertArrayEquals(b.moments(true), a.moments(true));
+    dev.dptrain.model.data.Standardizer st = dev.dptrain.model.data.Standardizer.fromCentralMoments(
+        dev.dptrain.model.data.Standardizer.Mode.STANDARDIZE, true, b.moments(true));
+    a.standardize(st);
+    b.standardize(st);
+    int[] order = {28, 3, 4, 0, 17, 9, 8};
+    float[][] out = new float[4][];
+    for (int k = 0; k < 2; k++) {
+      PackedPartition p = k == 0 ? a : b;
+      out[2 * k] = new float[7 * 6];
+      p.gather(order, 0, 7, out[2 * k], new float[7]);
+      out[2 * k + 1] = new float[29 * 6];
+      p.copy(0, 29, out[2 * k + 1], new float[29]);
+    }
+    assertArrayEquals(out[2], out[0], "gather");
+    assertArrayEquals(out[3], out[1], "copy");
+    double mean = 0;
+    for (float v : out[1]) mean += v;
+    assertEquals(0, mean / out[1].length, 1e-5, "the standardisation was applied to the pixels");
   }
 
   @Test

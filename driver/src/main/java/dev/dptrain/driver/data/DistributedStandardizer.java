@@ -1,6 +1,5 @@
 package dev.dptrain.driver.data;
 
-import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Moments;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.worker.PackedPartition;
@@ -8,8 +7,8 @@ import org.apache.spark.api.java.JavaRDD;
 
 /**
  * Fits a {@link Standardizer} in ONE distributed pass: per-chunk [n, mean, M2] per group in
- * double, merged with Chan's formula within each partition and then in a {@code treeAggregate};
- * and applies one to a packed partition on its executor.
+ * double, merged with Chan's formula within each partition ({@link PackedPartition#moments}) and
+ * then in a {@code treeAggregate}; and applies one to a packed partition on its executor.
  */
 public final class DistributedStandardizer {
   private DistributedStandardizer() {}
@@ -23,20 +22,15 @@ public final class DistributedStandardizer {
   }
 
   private static double[] moments(PackedPartition p, boolean perChannel) {
-    double[] m = null;
-    for (Dataset c : p.chunks()) {
-      if (c.size() > 0) m = mergeNullable(m, Moments.of(c.features(), c.size(), c.shape(), perChannel));
-    }
-    return m;
+    return p.moments(perChannel);
   }
 
   private static double[] mergeNullable(double[] a, double[] b) {
     return a == null ? b : b == null ? a : Moments.merge(a, b);
   }
 
-  /** Standardises the partition's features in place and returns it. */
+  /** Standardises the partition (see {@link PackedPartition#standardize}) and returns it. */
   public static PackedPartition applyInPlace(PackedPartition p, Standardizer st) {
-    for (Dataset c : p.chunks()) st.apply(c.features(), c.size(), c.shape());
-    return p;
+    return p.standardize(st);
   }
 }

@@ -71,7 +71,7 @@ public final class ModelRunner {
         int m = 0;
         for (; m < batch && it.hasNext(); m++) {
           Tuple2<Tuple2<RecordKey, Example>, Long> t = it.next();
-          System.arraycopy(t._1()._2().features(), 0, x, m * d, d);
+          t._1()._2().copyTo(x, m * d);
           index[m] = t._2();
         }
         st.apply(x, m, shape);

@@ -70,7 +70,7 @@ class DataFormatsTest {
     float[] x = new float[recs.size() * d];
     float[] y = new float[recs.size()];
     for (int i = 0; i < recs.size(); i++) {
-      System.arraycopy(recs.get(i)._2().features(), 0, x, i * d, d);
+      recs.get(i)._2().copyTo(x, i * d);
       y[i] = recs.get(i)._2().label();
     }
     return new Dataset(shape, 1, x, y);

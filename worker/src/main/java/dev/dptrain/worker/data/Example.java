@@ -2,6 +2,29 @@ package dev.dptrain.worker.data;
 
 /**
  * One example as read from its file, before packing: its features and its label. Lives only
- * between a reader and the shuffle that balances examples over partitions.
+ * between a reader and the shuffle that balances examples over partitions. 8-bit images (IDX)
+ * keep their {@code pixels} (value = byte / 255) and no {@code features}: a quarter of the bytes
+ * through the shuffle and in the cache; every other format has float {@code features}.
  */
-public record Example(float[] features, float label) {}
+public record Example(float[] features, byte[] pixels, float label) {
+  public Example(float[] features, float label) {
+    this(features, null, label);
+  }
+
+  public static Example ofPixels(byte[] pixels, float label) {
+    return new Example(null, pixels, label);
+  }
+
+  public int size() {
+    return features != null ? features.length : pixels.length;
+  }
+
+  /** The features as floats, written to {@code dst} from {@code off}. */
+  public void copyTo(float[] dst, int off) {
+    if (features != null) {
+      System.arraycopy(features, 0, dst, off, features.length);
+    } else {
+      for (int j = 0; j < pixels.length; j++) dst[off + j] = PackedPixels.value(pixels[j]);
+    }
+  }
+}

@@ -18,8 +18,8 @@ import scala.Tuple2;
 
 /**
  * IDX files (MNIST, Fashion-MNIST) read by the tasks: a header per file ({@link #header}), then
- * record ranges ({@link #read}). Images (magic 0x00000803, unsigned bytes) become floats in
- * [0, 1], labels (0x00000801) class indices. A plain file is split into ranges that tasks read
+ * record ranges ({@link #read}). Images (magic 0x00000803, unsigned bytes) stay 8-bit pixels
+ * ({@link PackedPixels}: value / 255 in [0, 1]), labels (0x00000801) become class indices. A plain file is split into ranges that tasks read
  * with a seek; a gzip file is one range, read from its start. Header claims are checked against
  * the file length before anything is allocated.
  */
@@ -91,7 +91,6 @@ public final class IdxRecords {
       throw e;
     }
     int d = images.recordBytes();
-    byte[] buf = new byte[d];
     return new Iterator<>() {
       long next = from;
 
@@ -107,11 +106,10 @@ public final class IdxRecords {
       public Tuple2<RecordKey, Example> next() {
         if (!hasNext()) throw new NoSuchElementException();
         long i = next++;
-        float[] x = new float[d];
+        byte[] x = new byte[d];
         float label = 0f;
         try {
-          im.read(buf, i);
-          for (int j = 0; j < d; j++) x[j] = (buf[j] & 0xff) * (1f / 255f);
+          im.read(x, i);
           if (lb != null) {
             label = lb.readByte(i);
             rule.check(label, labels.path() + ": record " + i);
@@ -121,7 +119,7 @@ public final class IdxRecords {
           if (lb != null) lb.close();
           throw new DataFormatException(e.getMessage());
         }
-        return new Tuple2<>(new RecordKey(0, i), new Example(x, label));
+        return new Tuple2<>(new RecordKey(0, i), Example.ofPixels(x, label));
       }
     };
   }

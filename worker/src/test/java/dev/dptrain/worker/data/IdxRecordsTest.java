@@ -84,7 +84,10 @@ class IdxRecordsTest {
         assertEquals(new RecordKey(0, i), r.get(k)._1());
         float[] want = new float[6];
         for (int j = 0; j < 6; j++) want[j] = (10 * i + j) * (1f / 255f);
-        assertArrayEquals(want, r.get(k)._2().features());
+        float[] got = new float[6];
+        r.get(k)._2().copyTo(got, 0);
+        assertArrayEquals(want, got);
+        assertEquals(6, r.get(k)._2().pixels().length, "IDX images stay 8-bit");
         assertEquals(i, r.get(k)._2().label());
       }
       assertEquals(7, all(IdxRecords.read(hi, null, 0, 7, LabelRule.IGNORED, CONF)).size());

@@ -75,7 +75,9 @@ public final class LargeDataGenerator {
           @Override
           public Row next() {
             Tuple2<RecordKey, Example> t = it.next();
-            float[] x = k == 0 ? t._2().features() : augment(t._2().features(), Rng.derive(s, k, t._1().record()));
+            float[] pixels = new float[784];
+            t._2().copyTo(pixels, 0);
+            float[] x = k == 0 ? pixels : augment(pixels, Rng.derive(s, k, t._1().record()));
             return RowFactory.create(x, (int) t._2().label());
           }
         };

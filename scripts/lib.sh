@@ -35,6 +35,20 @@ dptrain_build() {
   fi
 }
 
+# Builds bench/spark (the benchmark and acceptance tools, not in the product jar) when its sources
+# changed, and prints its classes plus the product's classpath.
+dptrain_bench_classpath() {
+  local cp_file="$DPTRAIN_ROOT/bench/spark/target/classpath.txt"
+  if [[ ! -f "$cp_file" ]] || [[ "$DPTRAIN_ROOT/bench/spark/pom.xml" -nt "$cp_file" ]] \
+      || [[ -n "$(find "$DPTRAIN_ROOT/bench/spark/src/main" -newer "$cp_file" -print -quit)" ]]; then
+    echo "dptrain: building bench/spark ..." >&2
+    # shellcheck disable=SC2086
+    (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl bench/spark -am compile \
+      dependency:build-classpath -Dmdep.outputFile="$cp_file.tmp" >&2 && mv "$cp_file.tmp" "$cp_file")
+  fi
+  echo "$DPTRAIN_ROOT/bench/spark/target/classes:$(dptrain_classpath)"
+}
+
 dptrain_classpath() {
   echo "$DPTRAIN_ROOT/driver/target/classes:$DPTRAIN_ROOT/worker/target/classes:$DPTRAIN_ROOT/model/target/classes:$(cat "$DPTRAIN_ROOT/driver/target/classpath.txt")"
 }

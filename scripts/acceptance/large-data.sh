@@ -11,20 +11,14 @@ COPIES=${COPIES:-20}
 WORK=${DPTRAIN_LARGE_DIR:-$DPTRAIN_ROOT/target/large-data}
 DRIVER_HEAP_MB=512
 dptrain_build
-CP_FILE="$DPTRAIN_ROOT/bench/spark/target/classpath.txt"
-CLASSES="$DPTRAIN_ROOT/bench/spark/target/classes"
-if [[ ! -f "$CP_FILE" ]] || [[ -n "$(find "$DPTRAIN_ROOT/bench/spark/src/main" -newer "$CP_FILE" -print -quit)" ]]; then
-  # shellcheck disable=SC2086
-  (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl bench/spark -am compile \
-    dependency:build-classpath -Dmdep.outputFile="$CP_FILE.tmp" >&2 && mv "$CP_FILE.tmp" "$CP_FILE")
-fi
+BENCH_CP=$(dptrain_bench_classpath)
 CP="$(dptrain_classpath)"
 mkdir -p "$WORK"
 DATA="$WORK/fashion-x$COPIES.parquet"
 if [[ ! -d "$DATA" ]]; then
   echo "large-data: generating $DATA ($COPIES copies of Fashion-MNIST) ..."
   # shellcheck disable=SC2046
-  java $(dptrain_jvm_opts) -Dlog4j2.configurationFile="$DPTRAIN_ROOT/conf/log4j2.properties" -cp "$CLASSES:$CP" \
+  java $(dptrain_jvm_opts) -Dlog4j2.configurationFile="$DPTRAIN_ROOT/conf/log4j2.properties" -cp "$BENCH_CP" \
     dev.dptrain.bench.spark.LargeDataGenerator --out "$DATA" --copies "$COPIES" 2>"$WORK/generate.log"
 fi
 ROWS=$((COPIES * 60000))

@@ -6,18 +6,12 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 dptrain_build
-CP_FILE="$DPTRAIN_ROOT/bench/spark/target/classpath.txt"
-CLASSES="$DPTRAIN_ROOT/bench/spark/target/classes"
-if [[ ! -f "$CP_FILE" ]] || [[ -n "$(find "$DPTRAIN_ROOT/bench/spark/src/main" -newer "$CP_FILE" -print -quit)" ]]; then
-  # shellcheck disable=SC2086
-  (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl bench/spark -am compile \
-    dependency:build-classpath -Dmdep.outputFile="$CP_FILE.tmp" >&2 && mv "$CP_FILE.tmp" "$CP_FILE")
-fi
+BENCH_CP=$(dptrain_bench_classpath)
 DATA="$DPTRAIN_ROOT/target/bench-data/fashion-train.parquet"
 run() {
   # shellcheck disable=SC2046
   java $(dptrain_jvm_opts) ${DPTRAIN_JAVA_OPTS:-} -Dlog4j2.configurationFile="$DPTRAIN_ROOT/conf/log4j2.properties" \
-    -cp "$CLASSES:$(dptrain_classpath)" "$@"
+    -cp "$BENCH_CP" "$@"
 }
 if [[ ! -d "$DATA" ]]; then
   mkdir -p "$(dirname "$DATA")"

@@ -7,16 +7,8 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 dptrain_build
-CP_FILE="$DPTRAIN_ROOT/bench/spark/target/classpath.txt"
-CLASSES="$DPTRAIN_ROOT/bench/spark/target/classes"
-if [[ ! -f "$CP_FILE" ]] || [[ "$DPTRAIN_ROOT/bench/spark/pom.xml" -nt "$CP_FILE" ]] \
-    || [[ -n "$(find "$DPTRAIN_ROOT/bench/spark/src/main" -newer "$CP_FILE" -print -quit)" ]]; then
-  echo "dptrain: building bench/spark ..." >&2
-  # shellcheck disable=SC2086
-  (cd "$DPTRAIN_ROOT" && mvn -q -B ${DPTRAIN_MVN_ARGS:-} -DskipTests -pl bench/spark -am compile \
-    dependency:build-classpath -Dmdep.outputFile="$CP_FILE.tmp" >&2 && mv "$CP_FILE.tmp" "$CP_FILE")
-fi
+BENCH_CP=$(dptrain_bench_classpath)
 cd "$DPTRAIN_ROOT"
 # shellcheck disable=SC2046
-exec java $(dptrain_jvm_opts) ${DPTRAIN_JAVA_OPTS:-} -cp "$CLASSES:$(dptrain_classpath)" \
+exec java $(dptrain_jvm_opts) ${DPTRAIN_JAVA_OPTS:-} -cp "$BENCH_CP" \
   dev.dptrain.bench.spark.TrainBench "$@"

@@ -112,6 +112,10 @@ public final class Main {
       out.printf(Locale.ROOT, "dptrain: %d training examples in %d partitions, batch %d, %d steps/epoch, %d epochs, master %s%n",
           data.trainSize(), partitions, rc.train().batchSize(), perEpoch, rc.train().epochs(), sc.master());
       out.println("dptrain: training data cached: " + DistributedData.storage(trainRdd, data.trainSize()));
+      if (data.standardizer().constantCount() > 0) {
+        out.println("dptrain: warning: " + data.standardizer().constantCount() + " of " + data.standardizer().mean().length
+            + " standardisation groups are constant in the training data; they are centred and not scaled (std 1)");
+      }
       SparkTrainer.Options opts = SparkTrainer.Options.builder()
           .optTreeDepth(rc.spark().treeDepth())
           .optCheckpoints(rc.output().checkpointEvery() > 0 ? rc.output().dir() + "/checkpoints" : null,

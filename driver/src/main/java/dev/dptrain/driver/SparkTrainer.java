@@ -1,6 +1,7 @@
 package dev.dptrain.driver;
 
 import dev.dptrain.driver.checkpoint.CheckpointStore;
+import dev.dptrain.driver.io.ModelRunner;
 import dev.dptrain.driver.steps.BroadcastSteps;
 import dev.dptrain.driver.steps.ChannelSteps;
 import dev.dptrain.driver.steps.StepTransport;
@@ -227,16 +228,7 @@ public final class SparkTrainer {
 
   /** Distributed inference-mode loss and accuracy with the state's parameters and running statistics. */
   public Evaluation evaluate(JavaRDD<PackedPartition> data, TrainingState state) {
-    Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
-    Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(state.params, state.normState));
-    try {
-      return data.map(part -> Worker.get().evaluate(specBc.value(), payload.value().params,
-              payload.value().normState, part))
-          .treeAggregate(new Evaluation(), Evaluation::merge, Evaluation::merge, options.treeDepth());
-    } finally {
-      payload.destroy(false);
-      specBc.destroy(false);
-    }
+    return ModelRunner.evaluate(sc, netSpec, state.params, state.normState, data, options.treeDepth());
   }
 
   /** Precise BN: population statistics of every BN input over N batches, weights frozen. */

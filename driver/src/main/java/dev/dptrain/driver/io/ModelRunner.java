@@ -29,10 +29,20 @@ import scala.Tuple2;
 public final class ModelRunner {
   private ModelRunner() {}
 
-  /** Inference-mode loss and accuracy over all partitions. */
+  /** Inference-mode loss and accuracy of a saved model over all partitions. */
   public static Evaluation evaluate(JavaSparkContext sc, SavedModel model, JavaRDD<PackedPartition> data, int depth) {
-    Broadcast<NetworkSpec> spec = sc.broadcast(model.spec());
-    Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(model.params(), model.state()));
+    return evaluate(sc, model.spec(), model.params(), model.state(), data, depth);
+  }
+
+  /**
+   * The one distributed evaluation (validation during training, the final figures, {@code evaluate}):
+   * inference-mode loss and accuracy of every partition, combined by a {@code treeAggregate} of
+   * this depth.
+   */
+  public static Evaluation evaluate(JavaSparkContext sc, NetworkSpec net, float[] params, float[] normState,
+                                    JavaRDD<PackedPartition> data, int depth) {
+    Broadcast<NetworkSpec> spec = sc.broadcast(net);
+    Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(params, normState));
     try {
       return data.map(p -> Worker.get().evaluate(spec.value(), payload.value().params, payload.value().normState, p))
           .treeAggregate(new Evaluation(), Evaluation::merge, Evaluation::merge, depth);

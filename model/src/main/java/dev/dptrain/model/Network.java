@@ -93,6 +93,11 @@ public final class Network {
     return stateCount;
   }
 
+  /** Length of a training result's pooled normalisation statistics ({@code GradientSum.normStats}). */
+  public int batchStatsCount() {
+    return statsTemplate.length;
+  }
+
   public int inputSize() {
     return spec.input().size();
   }

@@ -206,7 +206,7 @@ class ChannelSecurityTest {
           System.arraycopy(header, 0, frame, 0, 44);
           in.readFully(frame, 44, frame.length - 44);
           byte[] sent = frame;
-          if (target && k == 2) {
+          if (target && (attack == Attack.ALWAYS_FLIP || k == 2)) {
             if (attack == Attack.REPLAY) {
               sent = previous;
             } else {

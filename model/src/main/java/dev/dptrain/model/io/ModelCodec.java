@@ -93,7 +93,12 @@ public final class ModelCodec {
     } catch (IllegalArgumentException e) {
       throw new IOException(name + ": stored network config is invalid: " + e.getMessage(), e);
     }
-    Network net = Network.build(spec);
+    Network net;
+    try {
+      net = Network.build(spec); // layer sizes are checked (overflow-safe) before anything is allocated
+    } catch (IllegalArgumentException e) {
+      throw new IOException(name + ": stored network config is invalid: " + e.getMessage(), e);
+    }
     if (params.length != net.paramCount() || state.length != net.stateCount()) {
       throw new IOException(name + ": model holds " + params.length + " parameters and " + state.length
           + " state floats, its network needs " + net.paramCount() + " and " + net.stateCount());

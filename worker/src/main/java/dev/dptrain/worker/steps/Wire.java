@@ -21,14 +21,15 @@ import java.util.Arrays;
  * CHALLENGE driver → task  byte[16] challenge
  * PROOF     task → driver  byte[32] HMAC(linkKey, challenge, taskNonce)             (see {@link LinkAuth})
  * STEP      driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
- *                          int n, float[n] params, byte[32] mac
- * END       driver → task  int type, byte[32] mac
+ *                          int n | enc(float[n] params) | byte[16] tag
+ * END       driver → task  int type | byte[16] tag
  * RESULT    task → driver  int type, long count, long correct, double lossSum, long computeNanos,
- *                          int g (−1 = none), int s (−1 = none), float[g] grad, double[s] normStats, byte[32] mac
+ *                          int g (−1 = none), int s (−1 = none) | enc(float[g] grad, double[s] normStats) | byte[16] tag
  * </pre>
- * One instance per link end: it holds the link's keys and frame counters. Every frame is read
- * whole (its declared sizes checked against the network's before anything is allocated) and its
- * MAC verified before any field is used.
+ * Headers (before the bar) travel in clear but are authenticated; bodies are AES-GCM encrypted
+ * (see {@link LinkAuth}). One instance per link end: it holds the link's keys and frame counters.
+ * Every frame is read whole (its declared sizes checked against the network's before anything is
+ * allocated) and authenticated before any field is used.
  */
 public final class Wire {
   public static final int MAGIC = 0x64707433; // "dpt3"
@@ -38,7 +39,7 @@ public final class Wire {
   public static final int HELLO_BYTES = 36;
   static final int STEP_HEADER = 44;
   static final int RESULT_HEADER = 44;
-  private static final int MAC = LinkAuth.MAC_BYTES;
+  private static final int MAC = LinkAuth.TAG_BYTES;
 
   /** Called while a read waits, so that a dead peer or a killed task ends the wait. */
   public interface StillWaiting {
@@ -59,8 +60,10 @@ public final class Wire {
   private final int stats;
   private long sent;
   private long received;
+  /** Frames as they travel (sealed). */
   private byte[] buf = new byte[64];
-  private final byte[] mac = new byte[MAC];
+  /** Frames in clear. */
+  private byte[] plain = new byte[64];
 
   /**
    * @param params the network's parameter count: the only gradient / parameter length accepted
@@ -72,11 +75,15 @@ public final class Wire {
     this.stats = stats;
   }
 
-  private byte[] ensure(long size) {
+  private void ensure(long size) {
+    buf = grow(buf, size);
+    plain = grow(plain, size);
+  }
+
+  /** Keeps the bytes read so far (a frame's header is read before its size is known). */
+  private static byte[] grow(byte[] b, long size) {
     if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("frame of " + size + " bytes");
-    // Keeps the bytes read so far (a frame's header is read before its size is known).
-    if (buf.length < size) buf = Arrays.copyOf(buf, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, buf.length * 3L / 2)));
-    return buf;
+    return b.length >= size ? b : Arrays.copyOf(b, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, b.length * 3L / 2)));
   }
 
   public static byte[] hello(long jobId, int partition, int stageAttempt, byte[] taskNonce) {
@@ -100,12 +107,13 @@ public final class Wire {
 
   static final byte[] END_BODY = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(END).array();
 
-  /** Driver: writes a STEP body (from {@link #step}) or END ({@code body == null}) with this link's MAC. */
+  /** Driver: writes a STEP frame (from {@link #step}) or END ({@code body == null}), sealed with this link's key. */
   public void writeStep(OutputStream out, byte[] body, long step) throws IOException {
     byte[] b = body == null ? END_BODY : body;
-    auth.sign(LinkAuth.TO_TASK, sent++, body == null ? -1 : step, b, 0, b.length, mac, 0);
-    out.write(b);
-    out.write(mac);
+    int header = body == null ? 4 : STEP_HEADER;
+    ensure(b.length + MAC);
+    int n = auth.seal(LinkAuth.TO_TASK, sent++, body == null ? -1 : step, b, header, b.length - header, buf);
+    out.write(buf, 0, n);
     out.flush();
   }
 
@@ -115,7 +123,7 @@ public final class Wire {
     int s = r.normStats == null ? -1 : r.normStats.length;
     int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
     ensure(size + MAC);
-    ByteBuffer b = ByteBuffer.wrap(buf, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.wrap(plain, 0, size).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(RESULT).putLong(r.count).putLong(r.correct).putDouble(r.lossSum).putLong(r.computeNanos);
     b.putInt(g).putInt(s);
     if (g > 0) {
@@ -123,8 +131,8 @@ public final class Wire {
       b.position(b.position() + 4 * g);
     }
     if (s > 0) b.asDoubleBuffer().put(r.normStats);
-    auth.sign(LinkAuth.TO_DRIVER, sent++, step, buf, 0, size, buf, size);
-    out.write(buf, 0, size + MAC);
+    int n = auth.seal(LinkAuth.TO_DRIVER, sent++, step, plain, RESULT_HEADER, size - RESULT_HEADER, buf);
+    out.write(buf, 0, n);
     out.flush();
   }
 
@@ -148,7 +156,7 @@ public final class Wire {
     int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
     ensure(size + MAC);
     read(in, RESULT_HEADER, size + MAC - RESULT_HEADER, waiting);
-    if (!auth.verify(LinkAuth.TO_DRIVER, received++, step, buf, 0, size, size)) {
+    if (!auth.open(LinkAuth.TO_DRIVER, received++, step, buf, RESULT_HEADER, size + MAC - RESULT_HEADER, plain)) {
       throw new RejectedFrame("RESULT for step " + step + " failed authentication (forged, replayed or corrupted)");
     }
     GradientSum r = new GradientSum();
@@ -156,7 +164,7 @@ public final class Wire {
     r.correct = correct;
     r.lossSum = lossSum;
     r.computeNanos = nanos;
-    ByteBuffer b = ByteBuffer.wrap(buf, RESULT_HEADER, size - RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.wrap(plain, RESULT_HEADER, size - RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     if (g >= 0) {
       r.grad = gradReuse != null && gradReuse.length == g ? gradReuse : new float[g];
       b.asFloatBuffer().get(r.grad);
@@ -188,7 +196,7 @@ public final class Wire {
     int type = ByteBuffer.wrap(buf, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (type == END) {
       read(in, 4, MAC, waiting);
-      if (!auth.verify(LinkAuth.TO_TASK, received++, -1, buf, 0, 4, 4)) {
+      if (!auth.open(LinkAuth.TO_TASK, received++, -1, buf, 4, MAC, plain)) {
         throw new RejectedFrame("END failed authentication");
       }
       return null;
@@ -202,11 +210,11 @@ public final class Wire {
     int size = STEP_HEADER + 4 * n;
     ensure(size + MAC);
     read(in, STEP_HEADER, 4 * n + MAC, waiting);
-    if (!auth.verify(LinkAuth.TO_TASK, received++, at.step(), buf, 0, size, size)) {
+    if (!auth.open(LinkAuth.TO_TASK, received++, at.step(), buf, STEP_HEADER, 4 * n + MAC, plain)) {
       throw new RejectedFrame("STEP " + at.step() + " failed authentication (forged, replayed or corrupted)");
     }
     float[] p = reuse != null && reuse.length == n ? reuse : new float[n];
-    ByteBuffer.wrap(buf, STEP_HEADER, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
+    ByteBuffer.wrap(plain, STEP_HEADER, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
     return new ChannelStep(at, p);
   }
 

@@ -98,7 +98,7 @@ class WireTest {
     wire(10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
     ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(out.toByteArray(), out.size() - 3));
     EOFException e = assertThrows(EOFException.class, () -> wire(10, 0).readStep(in, null, NEVER));
-    assertTrue(e.getMessage().contains("69 of 72 bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("53 of 56 bytes"), e.getMessage());
   }
 
   @Test

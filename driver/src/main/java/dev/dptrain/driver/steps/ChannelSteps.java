@@ -136,8 +136,6 @@ public final class ChannelSteps implements StepTransport {
 
   public ChannelSteps(JavaSparkContext sc, JavaRDD<PackedPartition> train, Broadcast<NetworkSpec> spec,
                       Augmentation augment, boolean tcpOnly, int port) {
-    String refused = refusal(sc.getConf());
-    if (refused != null) throw new IllegalStateException(refused);
     this.sc = sc;
     this.train = train;
     this.spec = spec;
@@ -194,22 +192,6 @@ public final class ChannelSteps implements StepTransport {
     return a;
   }
 
-  /**
-   * Why the channel must not run with these settings at all, or null. It authenticates every frame
-   * itself, so {@code spark.authenticate} is honoured; but it does not encrypt, so with Spark's
-   * network encryption or SSL on it refuses rather than send parameters and gradients in clear.
-   */
-  static String refusal(SparkConf conf) {
-    for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.ssl.rpc.enabled",
-        "spark.authenticate.enableSaslEncryption"}) {
-      if (conf.getBoolean(key, false)) {
-        return key + " is true but the step channel authenticates without encrypting; use spark.transport = "
-            + "broadcast (or auto, which picks it) to keep parameters and gradients encrypted";
-      }
-    }
-    return null;
-  }
-
   /** The channel's listening port, or -1 when it opened none (local mode without tcpOnly). */
   int port() {
     return server == null ? -1 : server.getLocalPort();
@@ -226,13 +208,14 @@ public final class ChannelSteps implements StepTransport {
     this.advertisedPort = port;
   }
 
-  /** Can the channel run here: one task slot per partition, no dynamic allocation, no encryption required? */
+  /**
+   * Can the channel run here: one task slot per partition, no dynamic allocation? (It authenticates
+   * and encrypts its own frames, so {@code spark.authenticate} and Spark's encryption do not exclude it.)
+   */
   public static String whyNot(JavaSparkContext sc, int partitions) {
     if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
       return "spark.dynamicAllocation.enabled is true (barrier jobs need a fixed set of executors)";
     }
-    String refused = refusal(sc.getConf());
-    if (refused != null) return refused;
     int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
     if (slots < partitions) {
       return partitions + " partitions but only " + slots + " task slots (a barrier job runs all its tasks at once)";

@@ -398,12 +398,4 @@ class ChannelSecurityTest {
     assertEquals("127.0.0.1", ChannelSteps.bindAddress(new SparkConf(false).set("spark.driver.bindAddress", "0.0.0.0")
         .set("spark.driver.host", "0.0.0.0"), false).equals("0.0.0.0") ? "wildcard" : "127.0.0.1");
   }
-
-  @Test
-  void encryptionRequestedRefusesTheChannelAndAuthenticationAllowsIt() {
-    assertNull(ChannelSteps.refusal(new SparkConf(false).set("spark.authenticate", "true")));
-    String why = ChannelSteps.refusal(new SparkConf(false).set("spark.network.crypto.enabled", "true"));
-    assertTrue(why != null && why.contains("spark.network.crypto.enabled") && why.contains("broadcast"), why);
-    assertTrue(ChannelSteps.refusal(new SparkConf(false).set("spark.ssl.enabled", "true")) != null);
-  }
 }

@@ -197,6 +197,13 @@ public final class ChannelSteps implements StepTransport {
     return server == null ? -1 : server.getLocalPort();
   }
 
+  /** Tests: the running job's id (public: it travels in every hello). */
+  long jobId() {
+    synchronized (lock) {
+      return jobId;
+    }
+  }
+
   /** The listener's address, or null when there is none. */
   InetAddress boundAddress() {
     return server == null ? null : server.getInetAddress();

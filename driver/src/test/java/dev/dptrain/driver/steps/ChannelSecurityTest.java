@@ -277,14 +277,22 @@ class ChannelSecurityTest {
       List<GradientSum> got = new ArrayList<>();
       GradientSum first = ch.step(new StepCoordinates(9, 0, 0, 0, 100), params);
       got.add(copy(first));
-      // Forged hellos for partition 0 at stage attempts 0 and 7, with a random proof.
+      // Hellos for a job that is not running: closed before any challenge.
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ch.port())) {
+        s.getOutputStream().write(Wire.hello(ch.jobId() ^ 2, 0, 0, new byte[16]));
+        s.setSoTimeout(10_000);
+        assertEquals(-1, s.getInputStream().read(), "refused: closed without a challenge");
+      }
+      // The right job id (it travels in clear), partition 0, stage attempts 0 and 7, but no key:
+      // a challenge comes, the made-up proof is refused, and the real links stay.
       for (int attempt : new int[] {0, 7}) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ch.port())) {
-          s.getOutputStream().write(Wire.hello(12345, 0, attempt, new byte[16]));
-          s.getOutputStream().write(new byte[32]);
+          s.getOutputStream().write(Wire.hello(ch.jobId(), 0, attempt, new byte[16]));
           s.setSoTimeout(10_000);
-          InputStream in = s.getInputStream();
-          assertEquals(-1, in.read(), "refused: closed without a challenge for a wrong job id");
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          in.readFully(new byte[16]);
+          s.getOutputStream().write(new byte[32]);
+          assertEquals(-1, in.read(), "refused after the wrong proof");
         }
       }
       for (int i = 1; i < 3; i++) got.add(copy(ch.step(new StepCoordinates(9, 0, i, i, 100), params)));
@@ -292,6 +300,8 @@ class ChannelSecurityTest {
       assertSameResults(expected, got);
     }
     assertTrue(warnings.stream().anyMatch(w -> w.contains("refused a hello from /127.0.0.1")), warnings.toString());
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("/127.0.0.1") && w.contains("partition 0, stage attempt 0)")
+        && w.contains("wrong proof")), warnings.toString());
   }
 
   private static GradientSum copy(GradientSum g) {

@@ -65,8 +65,9 @@ import scala.reflect.ClassTag$;
  * <p>Security (see docs/security.md): each job draws a random secret that reaches the tasks only
  * inside the Spark task closure; it never travels on the channel. A task's hello is answered with
  * a fresh challenge, which the task must MAC with its per-link key ({@link LinkAuth}); every frame
- * after that carries a MAC over (job, stage attempt, partition, frame number, step, body), so
- * forged, replayed or foreign frames are rejected. Declared sizes are checked against the network's
+ * after that is AES-GCM sealed with a per-connection key, (job, stage attempt, partition, frame
+ * number, step, header) authenticated and the body encrypted, so forged, replayed or foreign
+ * frames are rejected. Declared sizes are checked against the network's
  * before any allocation. A rejected frame is a lost link: the stage is rerun and the step repeated,
  * at most {@link #MAX_FAILED_EXCHANGES} times in a row. Hellos are handled off the acceptor thread,
  * each with a deadline for the whole hello, at most {@code maxPending} at a time.

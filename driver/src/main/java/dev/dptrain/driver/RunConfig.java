@@ -1,6 +1,7 @@
 package dev.dptrain.driver;
 
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import dev.dptrain.worker.data.DataSource;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
@@ -37,7 +38,11 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     Conf s = root.object("spark");
     Map<String, String> extra = new LinkedHashMap<>();
     Conf sc = s.object("conf");
-    for (var e : sc.raw().entrySet()) extra.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+    // entrySet() keys are path expressions: a quoted key ("spark.authenticate" = true) comes back
+    // with its quotes, which Spark would never match; splitPath undoes the quoting.
+    for (var e : sc.raw().entrySet()) {
+      extra.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
+    }
     Spark spark = new Spark(s.string("master", "local[2]"), (int) s.integer("partitions", 2, 1, 100_000),
         (int) s.integer("tree-depth", 1, 1, 10), (int) s.integer("precise-bn-batches", 0, 0, 1_000_000),
         s.oneOf("transport", "auto", "auto", "channel", "channel-tcp", "broadcast"),

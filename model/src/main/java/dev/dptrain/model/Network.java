@@ -48,8 +48,13 @@ public final class Network {
             + e.getMessage(), e);
       }
       layer.bind(p, s, i);
-      p += layer.paramCount();
-      s += layer.stateCount();
+      try {
+        p = Math.addExact(p, layer.paramCount());
+        s = Math.addExact(s, layer.stateCount());
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("layer " + i + " (" + ls + "): more than " + Integer.MAX_VALUE
+            + " parameters or state floats");
+      }
       collectStatsLayers(layer, stats);
       built.add(layer);
       shape = layer.outputShape();
@@ -91,6 +96,11 @@ public final class Network {
 
   public int stateCount() {
     return stateCount;
+  }
+
+  /** Length of a training result's pooled normalisation statistics ({@code GradientSum.normStats}). */
+  public int batchStatsCount() {
+    return statsTemplate.length;
   }
 
   public int inputSize() {

@@ -40,8 +40,23 @@ public final class TrainingStateCodec {
         });
   }
 
+  /**
+   * Reads a checkpoint; any damage (frame, checksum, a count that is negative or larger than the
+   * bytes left, a body that ends early) is an {@link IOException} naming the file, raised before
+   * anything is allocated from a declared length.
+   */
   public static TrainingState decode(byte[] bytes, String name) throws IOException {
     Framing.Body body = Framing.decode(bytes, MAGIC, "checkpoint", OLDEST_READABLE, VERSION, name);
+    try {
+      return body(body);
+    } catch (java.io.EOFException e) {
+      throw new IOException(name + ": damaged checkpoint: the body ends before its last field", e);
+    } catch (IOException e) {
+      throw new IOException(name + ": damaged checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  private static TrainingState body(Framing.Body body) throws IOException {
     DataInputStream d = body.in();
     long seed = d.readLong();
     long step = d.readLong();

@@ -27,24 +27,31 @@ final class Links {
     void close();
   }
 
-  /** Driver side of a socket link; the HELLO has been read by the acceptor. */
+  /** Driver side of a socket link whose task has passed the challenge-response hello. */
   static final class SocketDriverLink implements DriverLink {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final Wire wire = new Wire();
+    private final Wire wire;
     private float[] grad;
+    private long step = -1;
 
-    SocketDriverLink(Socket socket, InputStream in) throws IOException {
+    SocketDriverLink(Socket socket, InputStream in, Wire wire) throws IOException {
       this.socket = socket;
       this.in = in;
       this.out = socket.getOutputStream();
+      this.wire = wire;
+    }
+
+    /** The task's address, for messages. */
+    String peer() {
+      return String.valueOf(socket.getRemoteSocketAddress());
     }
 
     @Override
     public void send(ChannelStep step) throws IOException {
-      out.write(step == null ? Wire.end() : step.frame());
-      out.flush();
+      if (step != null) this.step = step.at().step();
+      wire.writeStep(out, step == null ? null : step.frame(), this.step);
     }
 
     /**
@@ -53,7 +60,12 @@ final class Links {
      */
     @Override
     public GradientSum receive(Wire.StillWaiting waiting) throws IOException {
-      GradientSum r = wire.readResult(in, grad, waiting);
+      GradientSum r;
+      try {
+        r = wire.readResult(in, grad, step, waiting);
+      } catch (Wire.RejectedFrame e) {
+        throw new Wire.RejectedFrame("task at " + peer() + ": " + e.getMessage());
+      }
       if (r.grad != null) grad = r.grad;
       return r;
     }

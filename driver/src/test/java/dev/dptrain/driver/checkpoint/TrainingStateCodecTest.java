@@ -74,4 +74,47 @@ class TrainingStateCodecTest {
     e = assertThrows(IOException.class, () -> decode(b));
     assertTrue(e.getMessage().contains("test: checkpoint checksum mismatch"), e.getMessage());
   }
+
+  /** A framed checkpoint (valid checksum) whose body is {@code body}: damage past the checksum. */
+  private static byte[] framed(java.util.function.Consumer<java.nio.ByteBuffer> body, int size) {
+    return Framing.encode(TrainingStateCodec.MAGIC, TrainingStateCodec.VERSION, size, out -> {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+      body.accept(b);
+      out.write(b.array(), 0, b.position());
+    });
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  /** Crafted files: huge or negative lengths and counts, truncated bodies; one clear error each, nothing big allocated. */
+  @Test
+  void craftedCheckpointsAreRefusedWithoutLargeAllocation() {
+    byte[] huge = new byte[16]; // header only, announcing ~2 GiB of body
+    java.nio.ByteBuffer.wrap(huge).putInt(TrainingStateCodec.MAGIC).putInt(2).putLong(Integer.MAX_VALUE - 8L);
+    byte[] negative = huge.clone();
+    java.nio.ByteBuffer.wrap(negative).putLong(8, -5);
+    byte[] hugeCount = framed(b -> b.putLong(1).putLong(2).putInt(0).putLong(0).putInt(1 << 29), 64);
+    byte[] negativeCount = framed(b -> b.putLong(1).putLong(2).putInt(0).putLong(0).putInt(-3), 64);
+    byte[] maxCount = framed(b -> b.putLong(1).putLong(2).putInt(0).putLong(0).putInt(0).putInt(0)
+        .putInt(Integer.MAX_VALUE), 64);
+    byte[] shortBody = framed(b -> b.putLong(1).putLong(2), 64);
+    byte[] good = TrainingStateCodec.encode(new TrainingState(new float[100], new float[10], new float[4], 3));
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 50);
+    Object[][] cases = {
+        {huge, "header says 2147483639 body bytes"}, {negative, "header says -5 body bytes"},
+        {hugeCount, "damaged checkpoint: corrupt float count 536870912"},
+        {negativeCount, "damaged checkpoint: corrupt float count -3"},
+        {maxCount, "damaged checkpoint: corrupt float count 2147483647"},
+        {shortBody, "damaged checkpoint: the body ends before its last field"},
+        {truncated, "truncated or corrupt checkpoint"}};
+    for (Object[] c : cases) {
+      long before = usedHeap();
+      IOException e = assertThrows(IOException.class, () -> TrainingStateCodec.decode((byte[]) c[0], "ckpt-7.bin"));
+      assertTrue(e.getMessage().startsWith("ckpt-7.bin: ") && e.getMessage().contains((String) c[1]), e.getMessage());
+      assertTrue(usedHeap() - before < (64 << 20), "allocated " + (usedHeap() - before) + " bytes for " + c[1]);
+    }
+  }
 }

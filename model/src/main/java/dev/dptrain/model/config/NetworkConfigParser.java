@@ -18,6 +18,21 @@ public final class NetworkConfigParser {
   private NetworkConfigParser() {}
 
   public static NetworkSpec parse(Conf model) {
+    NetworkSpec spec = parseUnbuilt(model);
+    try {
+      Network.build(spec);
+    } catch (IllegalArgumentException e) {
+      throw new Conf.ConfigError(model.raw().origin().description() + ": model.layers: " + e.getMessage());
+    }
+    return spec;
+  }
+
+  /**
+   * The spec with every key and value checked but the network not built, so that layer shapes
+   * are not yet checked and nothing is allocated for them (for readers of untrusted files, which
+   * bound the layer sizes first).
+   */
+  public static NetworkSpec parseUnbuilt(Conf model) {
     List<Integer> dims = model.intList("input");
     Shape input = switch (dims.size()) {
       case 1 -> positive(model, dims) ? Shape.vector(dims.get(0)) : null;
@@ -29,13 +44,7 @@ public final class NetworkConfigParser {
     List<LayerSpec> layers = new ArrayList<>();
     for (Conf layer : model.objectList("layers")) layers.add(parseLayer(layer));
     model.finish();
-    NetworkSpec spec = new NetworkSpec(input, layers, loss);
-    try {
-      Network.build(spec);
-    } catch (IllegalArgumentException e) {
-      throw new Conf.ConfigError(model.raw().origin().description() + ": model.layers: " + e.getMessage());
-    }
-    return spec;
+    return new NetworkSpec(input, layers, loss);
   }
 
   private static boolean positive(Conf model, List<Integer> dims) {

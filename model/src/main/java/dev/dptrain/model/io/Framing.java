@@ -75,7 +75,7 @@ public final class Framing {
             + (oldest == newest ? "version " + newest : "versions " + oldest + " to " + newest));
       }
       long len = in.readLong();
-      if (len < 0 || len > bytes.length) {
+      if (len < 0 || len > bytes.length) { // nothing is allocated beyond the file's own size
         throw new IOException(name + ": truncated or corrupt " + what + ": header says " + len + " body bytes, file has "
             + bytes.length);
       }
@@ -101,7 +101,10 @@ public final class Framing {
 
   public static float[] readFloats(DataInputStream in) throws IOException {
     int n = in.readInt();
-    if (n < 0 || 4L * n > in.available()) throw new IOException("corrupt float count " + n);
+    // Bounded by the bytes left before allocating (a body is in memory, so available() is exact).
+    if (n < 0 || 4L * n > in.available()) {
+      throw new IOException("corrupt float count " + n + " (" + in.available() + " bytes left)");
+    }
     byte[] b = new byte[4 * n];
     in.readFully(b);
     float[] a = new float[n];

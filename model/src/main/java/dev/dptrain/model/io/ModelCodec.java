@@ -1,6 +1,11 @@
 package dev.dptrain.model.io;
 
 import dev.dptrain.model.Network;
+import dev.dptrain.model.Shape;
+import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.config.LayerSpec;
+import dev.dptrain.model.config.NetworkConfigParser;
+import dev.dptrain.model.layers.Layer;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Standardizer;
 import java.io.DataInputStream;
@@ -89,11 +94,18 @@ public final class ModelCodec {
         new SavedModel.Provenance(version, seed, epochs, steps, metrics));
     NetworkSpec spec;
     try {
-      spec = m.spec();
+      // Parsed without building: the layer sizes are bounded by the file's parameters first.
+      spec = NetworkConfigParser.parseUnbuilt(Conf.parseString(config, "stored model config").object("model"));
     } catch (IllegalArgumentException e) {
       throw new IOException(name + ": stored network config is invalid: " + e.getMessage(), e);
     }
-    Network net = Network.build(spec);
+    checkLayerSizes(spec, params.length, name);
+    Network net;
+    try {
+      net = Network.build(spec); // layer sizes are checked (overflow-safe) before anything is allocated
+    } catch (IllegalArgumentException e) {
+      throw new IOException(name + ": stored network config is invalid: " + e.getMessage(), e);
+    }
     if (params.length != net.paramCount() || state.length != net.stateCount()) {
       throw new IOException(name + ": model holds " + params.length + " parameters and " + state.length
           + " state floats, its network needs " + net.paramCount() + " and " + net.stateCount());
@@ -104,6 +116,39 @@ public final class ModelCodec {
       throw new IOException(name + ": standardizer has " + groups + " groups, input " + spec.input() + " needs " + want);
     }
     return m;
+  }
+
+  /**
+   * Walks the stored layers as {@link Network#build} does, refusing as soon as the layers so far
+   * need more parameters than the file holds, and before a batch-norm layer allocates per-channel
+   * arrays for more channels than that: a few hundred bytes declaring a 300,000,000-unit layer are
+   * refused without allocating for it.
+   */
+  private static void checkLayerSizes(NetworkSpec spec, int paramsInFile, String name) throws IOException {
+    Shape shape = spec.input();
+    long needed = 0;
+    int i = 0;
+    int last = spec.layers().size() - 1;
+    for (LayerSpec ls : spec.layers()) {
+      if (ls instanceof LayerSpec.BatchNormSpec && needed + 2L * shape.channels() > paramsInFile) {
+        needed += 2L * shape.channels();
+      } else {
+        Layer layer;
+        try {
+          layer = ls.create(shape);
+        } catch (IllegalArgumentException e) {
+          throw new IOException(name + ": stored network config is invalid: layer " + i + " (" + ls + ") on input "
+              + shape + ": " + e.getMessage(), e);
+        }
+        needed += layer.paramCount();
+        shape = layer.outputShape();
+      }
+      if (needed > paramsInFile) {
+        throw new IOException(name + ": model holds " + paramsInFile + " parameters, its network needs " + needed
+            + (i < last ? " or more (layer " + i + ", " + ls + ")" : ""));
+      }
+      i++;
+    }
   }
 
   private static Standardizer skipNone(DataInputStream d) throws IOException {

@@ -27,6 +27,10 @@ public final class Dense extends AbstractLayer {
     this.units = units;
     this.bias = bias;
     this.init = init.forWeights("dense(" + units + ")");
+    if ((long) units * nIn + (bias ? units : 0) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("dense: " + units + " units x " + nIn + " inputs is more than "
+          + Integer.MAX_VALUE + " parameters");
+    }
   }
 
   @Override

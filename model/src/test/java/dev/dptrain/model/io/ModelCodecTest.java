@@ -255,4 +255,31 @@ class ModelCodecTest {
     String v = DptrainVersion.get();
     assertTrue(v.matches("\\d+\\.\\d+\\.\\d+.*"), "version from the filtered resource: " + v);
   }
+
+  /** Layers too big for any model file: refused by their parameter count (overflow-safe) before allocation. */
+  @Test
+  void hugeLayersAreRefusedBeforeTheNetworkIsBuilt() throws IOException {
+    SavedModel m = model(1, perChannel());
+    for (String units : new String[] {"units = 300000000", "units = 2147483647"}) {
+      SavedModel huge = new SavedModel(CONFIG.replace("units = 8", units), m.params(), m.state(), m.standardizer(), 4,
+          m.provenance());
+      Runtime rt = Runtime.getRuntime();
+      long before = rt.totalMemory() - rt.freeMemory();
+      assertMessage(refused(ModelCodec.encode(huge)), "bad.dptm: ", "parameters");
+      assertTrue(rt.totalMemory() - rt.freeMemory() - before < (64 << 20), "no large allocation");
+    }
+    // A 300,000,000-unit layer on one input (600 M parameters, no overflow) followed by batch
+    // norm: refused by the file's parameter count before the batch norm allocates 300 M channels.
+    String oneInput = "model { input = [1], loss = mse, layers = [ { type = dense, units = 300000000 }, "
+        + "{ type = batchnorm }, { type = dense, units = 2 } ] }";
+    SavedModel wide1 = new SavedModel(oneInput, new float[10], new float[0], Standardizer.NONE, 2, m.provenance());
+    Runtime rt = Runtime.getRuntime();
+    long before = rt.totalMemory() - rt.freeMemory();
+    assertMessage(refused(ModelCodec.encode(wide1)), "bad.dptm: model holds 10 parameters, its network needs 600000000 or more");
+    assertTrue(rt.totalMemory() - rt.freeMemory() - before < (64 << 20), "no large allocation");
+    // 65536 x 65536 overflows int: must not pass as 65,536.
+    String wide = "model { input = [65536], loss = mse, layers = [ { type = dense, units = 65536 } ] }";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net(wide));
+    assertTrue(e.getMessage().contains("more than 2147483647 parameters"), e.getMessage());
+  }
 }

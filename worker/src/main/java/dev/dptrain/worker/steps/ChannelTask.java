@@ -1,5 +1,6 @@
 package dev.dptrain.worker.steps;
 
+import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Augmentation;
 import dev.dptrain.worker.PackedPartition;
@@ -22,16 +23,23 @@ public final class ChannelTask extends AbstractFunction1<Iterator<PackedPartitio
   @SuppressWarnings("unchecked")
   private static final Iterator<Object> EMPTY = (Iterator<Object>) (Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
 
-  private final long token;
+  /** The job's secret: travels only inside this closure (Spark's RPC), never on the channel. */
+  private final byte[] secret;
+  private final long jobId;
   private final String host;
   private final int port;
   private final boolean allowLocal;
   private final Broadcast<NetworkSpec> spec;
   private final Augmentation augment;
 
-  public ChannelTask(long token, String host, int port, boolean allowLocal, Broadcast<NetworkSpec> spec,
+  /**
+   * @param port the driver's channel port, or -1 when the driver opened none (every task must then
+   *             be in the driver's JVM)
+   */
+  public ChannelTask(byte[] secret, long jobId, String host, int port, boolean allowLocal, Broadcast<NetworkSpec> spec,
                      Augmentation augment) {
-    this.token = token;
+    this.secret = secret.clone();
+    this.jobId = jobId;
     this.host = host;
     this.port = port;
     this.allowLocal = allowLocal;
@@ -53,9 +61,17 @@ public final class ChannelTask extends AbstractFunction1<Iterator<PackedPartitio
     NetworkSpec net = spec.value();
     Wire.StillWaiting alive = ctx::killTaskIfInterrupted;
     long failAt = InjectedFailure.step();
-    TaskLinks.TaskLink link = allowLocal ? TaskLinks.attachLocal(token, part.index(), attempt) : null;
+    TaskLinks.TaskLink link = allowLocal ? TaskLinks.attachLocal(jobId, secret, part.index(), attempt) : null;
     try {
-      if (link == null) link = new TaskLinks.SocketTaskLink(host, port, token, part.index(), attempt);
+      if (link == null) {
+        if (port < 0) {
+          throw new IOException("no in-JVM channel for this job and the driver opened no socket (local mode "
+              + "without channel-tcp)");
+        }
+        Network network = Worker.get().network(net);
+        link = new TaskLinks.SocketTaskLink(host, port, secret, jobId, part.index(), attempt, network.paramCount(),
+            network.batchStatsCount(), alive);
+      }
       for (ChannelStep s = link.next(alive); s != null; s = link.next(alive)) {
         InjectedFailure.check(failAt, s.at().step(), part.index(), firstAttempt);
         link.reply(Worker.get().gradient(net, s.params(), part, s.at(), augment));

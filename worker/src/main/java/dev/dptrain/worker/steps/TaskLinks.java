@@ -38,25 +38,28 @@ public final class TaskLinks {
 
   /** A driver channel in this JVM, which hands a task of its job an in-memory link. */
   public interface LocalChannel {
-    /** The link for this task, or null when the channel refuses it (e.g. a stale attempt). */
-    LocalLink attach(int partition, int stageAttempt);
+    /**
+     * The link for this task, or null when the channel refuses it (a stale attempt, or a secret
+     * that is not the job's).
+     */
+    LocalLink attach(byte[] secret, int partition, int stageAttempt);
   }
 
-  /** Open channels of this JVM by token, for tasks that run in the driver's JVM. */
+  /** Open channels of this JVM by job id, for tasks that run in the driver's JVM. */
   private static final Map<Long, LocalChannel> IN_THIS_JVM = new ConcurrentHashMap<>();
 
-  public static void registerLocal(long token, LocalChannel channel) {
-    IN_THIS_JVM.put(token, channel);
+  public static void registerLocal(long jobId, LocalChannel channel) {
+    IN_THIS_JVM.put(jobId, channel);
   }
 
-  public static void unregisterLocal(long token) {
-    IN_THIS_JVM.remove(token);
+  public static void unregisterLocal(long jobId) {
+    IN_THIS_JVM.remove(jobId);
   }
 
-  /** Called by a task: its in-memory link, or null when no channel of this JVM has the token. */
-  static TaskLink attachLocal(long token, int partition, int stageAttempt) {
-    LocalChannel channel = IN_THIS_JVM.get(token);
-    return channel == null ? null : channel.attach(partition, stageAttempt);
+  /** Called by a task: its in-memory link, or null when no channel of this JVM runs the job. */
+  static TaskLink attachLocal(long jobId, byte[] secret, int partition, int stageAttempt) {
+    LocalChannel channel = IN_THIS_JVM.get(jobId);
+    return channel == null ? null : channel.attach(secret, partition, stageAttempt);
   }
 
   public static void configure(Socket s) throws IOException {
@@ -66,33 +69,50 @@ public final class TaskLinks {
     s.setReceiveBufferSize(4 << 20);
   }
 
-  /** Task side of a socket link. */
+  /** Task side of a socket link: connects, answers the driver's challenge, then exchanges frames. */
   static final class SocketTaskLink implements TaskLink {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final Wire wire = new Wire();
+    private final Wire wire;
     private float[] params;
+    private long step = -1;
 
-    SocketTaskLink(String host, int port, long token, int partition, int stageAttempt) throws IOException {
+    SocketTaskLink(String host, int port, byte[] secret, long jobId, int partition, int stageAttempt, int paramCount,
+                   int statsCount, Wire.StillWaiting waiting) throws IOException {
       socket = new Socket(host, port);
-      configure(socket);
-      in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
-      out = socket.getOutputStream();
-      out.write(Wire.hello(token, partition, stageAttempt));
-      out.flush();
+      try {
+        configure(socket);
+        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        out = socket.getOutputStream();
+        byte[] nonce = LinkAuth.newNonce();
+        out.write(Wire.hello(jobId, partition, stageAttempt, nonce));
+        out.flush();
+        byte[] challenge = new byte[LinkAuth.NONCE_BYTES];
+        Wire.readFully(in, challenge, 0, challenge.length, waiting);
+        LinkAuth auth = LinkAuth.derive(secret, jobId, stageAttempt, partition, challenge, nonce);
+        out.write(auth.proof());
+        out.flush();
+        wire = new Wire(auth, paramCount, statsCount);
+      } catch (IOException | RuntimeException e) {
+        socket.close();
+        throw e;
+      }
     }
 
     @Override
     public ChannelStep next(Wire.StillWaiting waiting) throws IOException {
       ChannelStep s = wire.readStep(in, params, waiting);
-      if (s != null) params = s.params();
+      if (s != null) {
+        params = s.params();
+        step = s.at().step();
+      }
       return s;
     }
 
     @Override
     public void reply(GradientSum result) throws IOException {
-      wire.writeResult(out, result);
+      wire.writeResult(out, result, step);
     }
 
     @Override

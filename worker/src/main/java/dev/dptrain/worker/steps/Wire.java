@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Frames of the step channel, little-endian. Floats are copied in bulk through a
@@ -16,43 +17,83 @@ import java.nio.ByteOrder;
  * one 1 MB write each way.
  *
  * <pre>
- * HELLO   task → driver  int magic, long token, int partition, int stageAttempt
- * STEP    driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
- *                        int n, float[n] params            (the {@link StepCoordinates} and the parameters)
- * END     driver → task  int type
- * RESULT  task → driver  int type, long count, long correct, double lossSum, long computeNanos,
- *                        int g (−1 = none), float[g] grad, int s (−1 = none), double[s] normStats
+ * HELLO     task → driver  int magic, long jobId, int partition, int stageAttempt, byte[16] taskNonce
+ * CHALLENGE driver → task  byte[16] challenge
+ * PROOF     task → driver  byte[32] HMAC(linkKey, challenge, taskNonce)             (see {@link LinkAuth})
+ * STEP      driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
+ *                          int n | enc(float[n] params) | byte[16] tag
+ * END       driver → task  int type | byte[16] tag
+ * RESULT    task → driver  int type, long count, long correct, double lossSum, long computeNanos,
+ *                          int g (−1 = none), int s (−1 = none) | enc(float[g] grad, double[s] normStats) | byte[16] tag
  * </pre>
+ * Headers (before the bar) travel in clear but are authenticated; bodies are AES-GCM encrypted
+ * (see {@link LinkAuth}). One instance per link end: it holds the link's keys and frame counters.
+ * Every frame is read whole (its declared sizes checked against the network's before anything is
+ * allocated) and authenticated before any field is used.
  */
 public final class Wire {
-  public static final int MAGIC = 0x64707432; // "dpt2"
+  public static final int MAGIC = 0x64707433; // "dpt3"
   static final int STEP = 1;
   static final int END = 2;
   static final int RESULT = 3;
-  public static final int HELLO_BYTES = 20;
+  public static final int HELLO_BYTES = 36;
   static final int STEP_HEADER = 44;
-  private static final int RESULT_HEADER = 36;
+  static final int RESULT_HEADER = 44;
+  private static final int MAC = LinkAuth.TAG_BYTES;
 
   /** Called while a read waits, so that a dead peer or a killed task ends the wait. */
   public interface StillWaiting {
     void check() throws IOException;
   }
 
-  private byte[] buf = new byte[64];
+  /** A frame whose sizes or MAC are wrong: the link can no longer be trusted. */
+  public static final class RejectedFrame extends IOException {
+    private static final long serialVersionUID = 1L;
 
-  private ByteBuffer buffer(int size) {
-    if (buf.length < size) buf = new byte[Math.max(size, buf.length * 3 / 2)];
-    return ByteBuffer.wrap(buf, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+    public RejectedFrame(String message) {
+      super(message);
+    }
   }
 
-  public static byte[] hello(long token, int partition, int stageAttempt) {
+  private final LinkAuth auth;
+  private final int params;
+  private final int stats;
+  private long sent;
+  private long received;
+  /** Frames as they travel (sealed). */
+  private byte[] buf = new byte[64];
+  /** Frames in clear. */
+  private byte[] plain = new byte[64];
+
+  /**
+   * @param params the network's parameter count: the only gradient / parameter length accepted
+   * @param stats  the network's batch-statistics length: the only normStats length accepted
+   */
+  public Wire(LinkAuth auth, int params, int stats) {
+    this.auth = auth;
+    this.params = params;
+    this.stats = stats;
+  }
+
+  private void ensure(long size) {
+    buf = grow(buf, size);
+    plain = grow(plain, size);
+  }
+
+  /** Keeps the bytes read so far (a frame's header is read before its size is known). */
+  private static byte[] grow(byte[] b, long size) {
+    if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("frame of " + size + " bytes");
+    return b.length >= size ? b : Arrays.copyOf(b, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, b.length * 3L / 2)));
+  }
+
+  public static byte[] hello(long jobId, int partition, int stageAttempt, byte[] taskNonce) {
     return ByteBuffer.allocate(HELLO_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(MAGIC).putLong(token).putInt(partition).putInt(stageAttempt).array();
+        .putInt(MAGIC).putLong(jobId).putInt(partition).putInt(stageAttempt).put(taskNonce).array();
   }
 
   /**
-   * Encodes a STEP frame once (the driver writes the same bytes to every task) into {@code reuse}
-   * when it has the right size, else into a new array.
+   * Encodes a STEP frame's body once (the driver writes the same bytes to every task, each with
+   * its own MAC) into {@code reuse} when it has the right size, else into a new array.
    */
   public static byte[] step(StepCoordinates at, float[] params, byte[] reuse) {
     int size = STEP_HEADER + 4 * params.length;
@@ -64,77 +105,136 @@ public final class Wire {
     return frame;
   }
 
-  public static byte[] end() {
-    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(END).array();
+  static final byte[] END_BODY = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(END).array();
+
+  /** Driver: writes a STEP frame (from {@link #step}) or END ({@code body == null}), sealed with this link's key. */
+  public void writeStep(OutputStream out, byte[] body, long step) throws IOException {
+    byte[] b = body == null ? END_BODY : body;
+    int header = body == null ? 4 : STEP_HEADER;
+    ensure(b.length + MAC);
+    int n = auth.seal(LinkAuth.TO_TASK, sent++, body == null ? -1 : step, b, header, b.length - header, buf);
+    out.write(buf, 0, n);
+    out.flush();
   }
 
-  void writeResult(OutputStream out, GradientSum r) throws IOException {
+  /** Task: writes its RESULT for {@code step}. */
+  void writeResult(OutputStream out, GradientSum r, long step) throws IOException {
     int g = r.grad == null ? -1 : r.grad.length;
     int s = r.normStats == null ? -1 : r.normStats.length;
-    ByteBuffer b = buffer(RESULT_HEADER + 8 + 4 * Math.max(g, 0) + 8 * Math.max(s, 0));
+    int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
+    ensure(size + MAC);
+    ByteBuffer b = ByteBuffer.wrap(plain, 0, size).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(RESULT).putLong(r.count).putLong(r.correct).putDouble(r.lossSum).putLong(r.computeNanos);
-    b.putInt(g);
+    b.putInt(g).putInt(s);
     if (g > 0) {
       b.asFloatBuffer().put(r.grad);
       b.position(b.position() + 4 * g);
     }
-    b.putInt(s);
     if (s > 0) b.asDoubleBuffer().put(r.normStats);
-    out.write(buf, 0, b.limit());
+    int n = auth.seal(LinkAuth.TO_DRIVER, sent++, step, plain, RESULT_HEADER, size - RESULT_HEADER, buf);
+    out.write(buf, 0, n);
     out.flush();
   }
 
-  /** Reads a RESULT; its gradient goes into {@code gradReuse} when that has the right size. */
-  public GradientSum readResult(InputStream in, float[] gradReuse, StillWaiting waiting) throws IOException {
-    ByteBuffer h = read(in, RESULT_HEADER + 4, waiting);
+  /**
+   * Driver: reads the RESULT for {@code step}; its gradient goes into {@code gradReuse} when that
+   * has the right size. Wrong sizes or a wrong MAC throw {@link RejectedFrame} before any
+   * allocation beyond the network's own sizes.
+   */
+  public GradientSum readResult(InputStream in, float[] gradReuse, long step, StillWaiting waiting) throws IOException {
+    read(in, 0, RESULT_HEADER, waiting);
+    ByteBuffer h = ByteBuffer.wrap(buf, 0, RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     int type = h.getInt();
-    if (type != RESULT) throw new IOException("expected a RESULT frame, got type " + type);
-    GradientSum r = new GradientSum();
-    r.count = h.getLong();
-    r.correct = h.getLong();
-    r.lossSum = h.getDouble();
-    r.computeNanos = h.getLong();
+    if (type != RESULT) throw new RejectedFrame("expected a RESULT frame, got type " + type);
+    long count = h.getLong();
+    long correct = h.getLong();
+    double lossSum = h.getDouble();
+    long nanos = h.getLong();
     int g = h.getInt();
+    int s = h.getInt();
+    checkResultShape(count, correct, g, s, params, stats);
+    int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
+    ensure(size + MAC);
+    read(in, RESULT_HEADER, size + MAC - RESULT_HEADER, waiting);
+    if (!auth.open(LinkAuth.TO_DRIVER, received++, step, buf, RESULT_HEADER, size + MAC - RESULT_HEADER, plain)) {
+      throw new RejectedFrame("RESULT for step " + step + " failed authentication (forged, replayed or corrupted)");
+    }
+    GradientSum r = new GradientSum();
+    r.count = count;
+    r.correct = correct;
+    r.lossSum = lossSum;
+    r.computeNanos = nanos;
+    ByteBuffer b = ByteBuffer.wrap(plain, RESULT_HEADER, size - RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     if (g >= 0) {
       r.grad = gradReuse != null && gradReuse.length == g ? gradReuse : new float[g];
-      read(in, 4 * g, waiting).asFloatBuffer().get(r.grad);
+      b.asFloatBuffer().get(r.grad);
+      b.position(b.position() + 4 * g);
     }
-    int s = read(in, 4, waiting).getInt();
     if (s >= 0) {
       r.normStats = new double[s];
-      read(in, 8 * s, waiting).asDoubleBuffer().get(r.normStats);
+      b.asDoubleBuffer().get(r.normStats);
     }
     return r;
   }
 
-  /** Reads the next frame; null means END. Reuses {@code params} when it has the right size. */
-  ChannelStep readStep(InputStream in, float[] params, StillWaiting waiting) throws IOException {
-    int type = read(in, 4, waiting).getInt();
-    if (type == END) return null;
-    if (type != STEP) throw new IOException("expected a STEP or END frame, got type " + type);
-    ByteBuffer h = read(in, STEP_HEADER - 4, waiting);
+  /**
+   * The only result shapes a task can legitimately send: no examples and no arrays, or examples
+   * with exactly the network's gradient and statistics lengths.
+   */
+  static void checkResultShape(long count, long correct, int g, int s, int params, int stats) throws RejectedFrame {
+    boolean ok = count == 0 ? g == -1 && s == -1 && correct == 0
+        : count > 0 && correct >= 0 && correct <= count && g == params && s == stats;
+    if (!ok) {
+      throw new RejectedFrame("RESULT with count " + count + ", correct " + correct + ", " + g + " gradient floats, " + s
+          + " statistics; the network has " + params + " parameters and " + stats + " statistics");
+    }
+  }
+
+  /** Task: reads the next frame; null means END. Reuses {@code reuse} when it has the right size. */
+  ChannelStep readStep(InputStream in, float[] reuse, StillWaiting waiting) throws IOException {
+    read(in, 0, 4, waiting);
+    int type = ByteBuffer.wrap(buf, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (type == END) {
+      read(in, 4, MAC, waiting);
+      if (!auth.open(LinkAuth.TO_TASK, received++, -1, buf, 4, MAC, plain)) {
+        throw new RejectedFrame("END failed authentication");
+      }
+      return null;
+    }
+    if (type != STEP) throw new RejectedFrame("expected a STEP or END frame, got type " + type);
+    read(in, 4, STEP_HEADER - 4, waiting);
+    ByteBuffer h = ByteBuffer.wrap(buf, 4, STEP_HEADER - 4).order(ByteOrder.LITTLE_ENDIAN);
     StepCoordinates at = new StepCoordinates(h.getLong(), h.getInt(), h.getLong(), h.getLong(), h.getLong());
     int n = h.getInt();
-    float[] p = params != null && params.length == n ? params : new float[n];
-    read(in, 4 * n, waiting).asFloatBuffer().get(p);
+    if (n != params) throw new RejectedFrame("STEP with " + n + " parameters; the network has " + params);
+    int size = STEP_HEADER + 4 * n;
+    ensure(size + MAC);
+    read(in, STEP_HEADER, 4 * n + MAC, waiting);
+    if (!auth.open(LinkAuth.TO_TASK, received++, at.step(), buf, STEP_HEADER, 4 * n + MAC, plain)) {
+      throw new RejectedFrame("STEP " + at.step() + " failed authentication (forged, replayed or corrupted)");
+    }
+    float[] p = reuse != null && reuse.length == n ? reuse : new float[n];
+    ByteBuffer.wrap(plain, STEP_HEADER, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
     return new ChannelStep(at, p);
   }
 
-  /** Reads exactly {@code n} bytes; read timeouts only call {@code waiting}, they do not lose data. */
-  ByteBuffer read(InputStream in, int n, StillWaiting waiting) throws IOException {
-    ByteBuffer b = buffer(n);
-    int off = 0;
-    while (off < n) {
+  /** Reads exactly {@code n} bytes into buf at {@code off}; read timeouts only call {@code waiting}. */
+  private void read(InputStream in, int off, int n, StillWaiting waiting) throws IOException {
+    readFully(in, buf, off, n, waiting);
+  }
+
+  static void readFully(InputStream in, byte[] into, int off, int n, StillWaiting waiting) throws IOException {
+    int done = 0;
+    while (done < n) {
       int k;
       try {
-        k = in.read(buf, off, n - off);
+        k = in.read(into, off + done, n - done);
       } catch (SocketTimeoutException e) {
         waiting.check();
         continue;
       }
-      if (k < 0) throw new EOFException("channel closed by the peer after " + off + " of " + n + " bytes");
-      off += k;
+      if (k < 0) throw new EOFException("channel closed by the peer after " + done + " of " + n + " bytes");
+      done += k;
     }
-    return b;
   }
 }

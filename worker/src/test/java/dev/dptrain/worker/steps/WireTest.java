@@ -2,6 +2,7 @@ package dev.dptrain.worker.steps;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,15 +14,30 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The step channel's frames carry every field exactly (floats and doubles bit for bit). */
+/**
+ * The step channel's frames carry every field exactly (floats and doubles bit for bit), and a
+ * frame that is forged, replayed, meant for another link or of the wrong size is refused.
+ */
 class WireTest {
   private static final Wire.StillWaiting NEVER = () -> {};
+  private static final byte[] SECRET = LinkAuth.newSecret();
+  private static final byte[] CHALLENGE = LinkAuth.newNonce();
+  private static final byte[] NONCE = LinkAuth.newNonce();
 
-  @Test
-  void resultRoundTripsBitForBit() throws IOException {
+  private static LinkAuth auth(int partition) {
+    return LinkAuth.derive(SECRET, 77, 0, partition, CHALLENGE, NONCE);
+  }
+
+  private static Wire wire(int params, int stats) {
+    return new Wire(auth(0), params, stats);
+  }
+
+  private static GradientSum result() {
     GradientSum r = new GradientSum();
     r.grad = new float[] {1.5f, -0f, Float.MIN_VALUE, 3.4e38f, -7.25f};
     r.normStats = new double[] {2, 0.1, -1e-300, 5};
@@ -29,13 +45,20 @@ class WireTest {
     r.correct = 45;
     r.lossSum = Math.PI;
     r.computeNanos = 987_654_321L;
+    return r;
+  }
+
+  @Test
+  void resultRoundTripsBitForBit() throws IOException {
+    GradientSum r = result();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Wire wire = new Wire();
-    wire.writeResult(out, r);
-    wire.writeResult(out, new GradientSum()); // an empty partition: no arrays
+    Wire task = wire(5, 4);
+    task.writeResult(out, r, 9);
+    task.writeResult(out, new GradientSum(), 10); // an empty partition: no arrays
     ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
     float[] reuse = new float[5];
-    GradientSum back = new Wire().readResult(in, reuse, NEVER);
+    Wire driver = wire(5, 4);
+    GradientSum back = driver.readResult(in, reuse, 9, NEVER);
     assertSame(reuse, back.grad);
     assertArrayEquals(r.grad, back.grad);
     assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(back.grad[1]));
@@ -44,7 +67,7 @@ class WireTest {
     assertEquals(45, back.correct);
     assertEquals(Math.PI, back.lossSum);
     assertEquals(987_654_321L, back.computeNanos);
-    GradientSum empty = new Wire().readResult(in, null, NEVER);
+    GradientSum empty = driver.readResult(in, null, 10, NEVER);
     assertNull(empty.grad);
     assertNull(empty.normStats);
     assertEquals(0, empty.count);
@@ -58,28 +81,121 @@ class WireTest {
     byte[] frame = Wire.step(at, params, null);
     assertSame(frame, Wire.step(at, params, frame), "a frame of the same size is reused");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(frame);
-    out.write(Wire.end());
+    Wire driver = wire(1000, 0);
+    driver.writeStep(out, frame, at.step());
+    driver.writeStep(out, null, at.step());
     ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
-    Wire wire = new Wire();
-    ChannelStep f = wire.readStep(in, null, NEVER);
+    Wire task = wire(1000, 0);
+    ChannelStep f = task.readStep(in, null, NEVER);
     assertEquals(at, f.at());
     assertArrayEquals(params, f.params());
-    assertNull(wire.readStep(in, f.params(), NEVER));
+    assertNull(task.readStep(in, f.params(), NEVER));
   }
 
   @Test
-  void truncatedFrameIsAnEofNamingTheShortfall() {
-    byte[] frame = Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null);
-    ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(frame, frame.length - 3));
-    EOFException e = assertThrows(EOFException.class, () -> new Wire().readStep(in, null, NEVER));
-    assertTrue(e.getMessage().contains("37 of 40 bytes"), e.getMessage());
+  void truncatedFrameIsAnEofNamingTheShortfall() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
+    ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(out.toByteArray(), out.size() - 3));
+    EOFException e = assertThrows(EOFException.class, () -> wire(10, 0).readStep(in, null, NEVER));
+    assertTrue(e.getMessage().contains("53 of 56 bytes"), e.getMessage());
   }
 
   @Test
-  void unexpectedFrameTypeIsRefused() {
-    ByteArrayInputStream in = new ByteArrayInputStream(Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null));
-    IOException e = assertThrows(IOException.class, () -> new Wire().readResult(in, null, NEVER));
+  void unexpectedFrameTypeIsRefused() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
+    ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+    IOException e = assertThrows(Wire.RejectedFrame.class, () -> wire(10, 0).readResult(in, null, 1, NEVER));
     assertTrue(e.getMessage().contains("expected a RESULT frame"), e.getMessage());
+  }
+
+  @Test
+  void forgedResultWithTheRightSizesFailsTheMac() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(5, 4).writeResult(out, result(), 3);
+    byte[] bytes = out.toByteArray();
+    bytes[Wire.RESULT_HEADER + 2] ^= 0x40; // one gradient bit flipped on the way
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> wire(5, 4).readResult(new ByteArrayInputStream(bytes), null, 3, NEVER));
+    assertTrue(e.getMessage().contains("failed authentication"), e.getMessage());
+  }
+
+  @Test
+  void replayedResultFromAnEarlierStepIsRejected() throws IOException {
+    Wire task = wire(5, 4);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    task.writeResult(first, result(), 1);
+    Wire driver = wire(5, 4);
+    driver.readResult(new ByteArrayInputStream(first.toByteArray()), null, 1, NEVER);
+    // The same bytes again, as the answer to step 2: frame number and step are both wrong.
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> driver.readResult(new ByteArrayInputStream(first.toByteArray()), null, 2, NEVER));
+    assertTrue(e.getMessage().contains("failed authentication"), e.getMessage());
+  }
+
+  @Test
+  void frameForAnotherPartitionOrFromAnotherConnectionIsRejected() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new Wire(auth(1), 5, 4).writeResult(out, result(), 1);
+    assertThrows(Wire.RejectedFrame.class,
+        () -> new Wire(auth(0), 5, 4).readResult(new ByteArrayInputStream(out.toByteArray()), null, 1, NEVER));
+    LinkAuth otherConnection = LinkAuth.derive(SECRET, 77, 0, 1, LinkAuth.newNonce(), NONCE);
+    assertThrows(Wire.RejectedFrame.class,
+        () -> new Wire(otherConnection, 5, 4).readResult(new ByteArrayInputStream(out.toByteArray()), null, 1, NEVER));
+    assertTrue(new Wire(auth(1), 5, 4).readResult(new ByteArrayInputStream(out.toByteArray()), null, 1, NEVER)
+        .count > 0);
+  }
+
+  @Test
+  void forgedStepIsRejectedByTheTask() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LinkAuth wrongKey = LinkAuth.derive(LinkAuth.newSecret(), 77, 0, 0, CHALLENGE, NONCE);
+    new Wire(wrongKey, 10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> wire(10, 0).readStep(new ByteArrayInputStream(out.toByteArray()), null, NEVER));
+    assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());
+  }
+
+  @Test
+  void proofDependsOnTheSecretAndTheChallenge() {
+    assertTrue(auth(0).proofMatches(auth(0).proof()));
+    assertFalse(auth(0).proofMatches(LinkAuth.derive(SECRET, 77, 0, 0, LinkAuth.newNonce(), NONCE).proof()));
+    assertFalse(auth(0).proofMatches(LinkAuth.derive(LinkAuth.newSecret(), 77, 0, 0, CHALLENGE, NONCE).proof()));
+    assertFalse(auth(0).proofMatches(LinkAuth.derive(SECRET, 77, 1, 0, CHALLENGE, NONCE).proof()));
+  }
+
+  /** A result header only, announcing {@code g} floats and {@code s} doubles, with nothing after it. */
+  private static byte[] header(long count, int g, int s) {
+    return ByteBuffer.allocate(Wire.RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN).putInt(Wire.RESULT).putLong(count)
+        .putLong(0).putDouble(1).putLong(0).putInt(g).putInt(s).array();
+  }
+
+  @Test
+  void wrongSizesAreRefusedBeforeAnyAllocation() {
+    Runtime rt = Runtime.getRuntime();
+    for (int[] gs : new int[][] {{1, 4}, {1 << 29, 4}, {Integer.MAX_VALUE, 4}, {5, 1 << 29}, {-7, 4}, {5, -1}, {-1, -1}}) {
+      long before = rt.totalMemory() - rt.freeMemory();
+      IOException e = assertThrows(Wire.RejectedFrame.class,
+          () -> wire(5, 4).readResult(new ByteArrayInputStream(header(10, gs[0], gs[1])), null, 1, NEVER));
+      assertTrue(e.getMessage().contains(gs[0] + " gradient floats") && e.getMessage().contains("5 parameters"),
+          e.getMessage());
+      long after = rt.totalMemory() - rt.freeMemory();
+      assertTrue(after - before < (64 << 20), "heap grew by " + (after - before) + " bytes for " + Arrays.toString(gs));
+    }
+    // No examples but arrays, or a negative count: refused too.
+    assertThrows(Wire.RejectedFrame.class,
+        () -> wire(5, 4).readResult(new ByteArrayInputStream(header(0, 5, 4)), null, 1, NEVER));
+    assertThrows(Wire.RejectedFrame.class,
+        () -> wire(5, 4).readResult(new ByteArrayInputStream(header(-1, -1, -1)), null, 1, NEVER));
+  }
+
+  @Test
+  void stepWithAnotherParameterCountIsRefused() {
+    byte[] frame = Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[1], null);
+    ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(Wire.STEP_HEADER - 4, 1 << 29);
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> wire(10, 0).readStep(new ByteArrayInputStream(frame), null, NEVER));
+    assertTrue(e.getMessage().contains("536870912 parameters; the network has 10"), e.getMessage());
   }
 }

@@ -32,7 +32,7 @@ public final class CheckpointStore {
       this.dir = new Path(dir);
       this.fs = this.dir.getFileSystem(hadoopConf);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open checkpoint directory " + dir, e);
+      throw new UncheckedIOException(new IOException("cannot open checkpoint directory " + dir + ": " + e.getMessage(), e));
     }
     this.keep = Math.max(1, keep);
   }
@@ -45,7 +45,8 @@ public final class CheckpointStore {
       prune();
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+      // the cause's message (a full disk, a permission) belongs in the one line the user sees
+      throw new UncheckedIOException(new IOException("cannot write checkpoint " + target + ": " + e.getMessage(), e));
     }
   }
 
@@ -72,7 +73,7 @@ public final class CheckpointStore {
         if (n.startsWith(PREFIX) && n.endsWith(SUFFIX)) out.add(st.getPath());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoint directory " + dir, e);
+      throw new UncheckedIOException(new IOException("cannot list checkpoint directory " + dir + ": " + e.getMessage(), e));
     }
     out.sort((a, b) -> a.getName().compareTo(b.getName()));
     return out;

@@ -69,7 +69,9 @@ PY
 mkconf() {
   cat >"$W/$1.conf" <<CONF
 model { input = [20], layers = [ { type = dense, units = 64 }, { type = relu }, { type = dense, units = 3 } ] }
-train { epochs = 2, batch-size = 32, seed = 11, optimizer { type = adam, lr = 0.002 } ${3:-} }
+train { epochs = 2, batch-size = 32, seed = 11, optimizer { type = adam, lr = 0.002 }
+  ${3:-}
+}
 data { format = csv, train = "${5:-$W/train.csv}", test = "$W/test.csv", header = true, label-column = label }
 spark { master = "local[2]", partitions = 2, conf { "spark.ui.enabled" = "false" } }
 output { dir = "$2", progress = lines, log-every = 100, checkpoint-every = 40 ${4:-} }
@@ -89,7 +91,7 @@ data { train-images = "$W/huge-images-idx3-ubyte", train-labels = "$W/huge-label
 spark { master = "local[2]", partitions = 2, conf { "spark.ui.enabled" = "false" } }
 output { dir = "$W/idx-run" }
 CONF
-fails_with idx "IDX header claims 2.7 M images in 1 KB" 3 "huge-images-idx3-ubyte" train "$W/idx.conf"
+fails_with idx "IDX headers claim 2.7 M records in 1 KB" 3 "huge-(images|labels)-idx[13]-ubyte: the header announces" train "$W/idx.conf"
 echo x >"$W/plain-file"
 fails_with underfile "output.dir under a regular file" 5 "plain-file is a regular file" train \
   "$(mkconf uf "$W/plain-file/run")"

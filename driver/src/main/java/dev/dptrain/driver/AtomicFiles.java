@@ -3,6 +3,7 @@ package dev.dptrain.driver;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,7 +27,7 @@ public final class AtomicFiles {
 
   /**
    * Writes {@code body} to a temporary file next to {@code target}, then renames it over the
-   * target. On any failure (writing, a full disk, a target that is a directory, a failed rename)
+   * target. A local file system's {@link FSError} is rethrown as its IOException. On any failure (writing, a full disk, a target that is a directory, a failed rename)
    * the temporary file is deleted and the target is left as it was.
    */
   public static void write(FileSystem fs, Path target, Body body) throws IOException {
@@ -45,6 +46,9 @@ public final class AtomicFiles {
       }
       if (!fs.rename(tmp, target)) throw new IOException("could not rename " + tmp + " to " + target);
       done = true;
+    } catch (FSError e) {
+      // the local file system reports a full disk or a failing device as an Error around the IOException
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
     } finally {
       if (!done) {
         try {

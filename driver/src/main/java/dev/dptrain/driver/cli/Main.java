@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -260,8 +261,8 @@ public final class Main {
   private static void writeReport(RunConfig rc, JavaSparkContext sc, PrintStream out) {
     try {
       out.println("dptrain: report " + HtmlReport.write(rc.output().dir(), sc.hadoopConfiguration()));
-    } catch (IOException | IllegalArgumentException e) {
-      out.println("dptrain: no report.html: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException | FSError e) { // never hides the run's own failure
+      out.println("dptrain: no report.html: " + Failures.oneLine(e.getMessage()));
     }
   }
 

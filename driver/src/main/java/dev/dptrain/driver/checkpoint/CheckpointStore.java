@@ -16,12 +16,15 @@ import org.apache.hadoop.fs.Path;
 /**
  * Checkpoints in a directory of any Hadoop FileSystem (file://, hdfs://, s3a://), as
  * {@code checkpoint-<step>.dpt}. A write goes to a hidden temporary file that is renamed into
- * place, so a crash mid-write never damages an earlier checkpoint; the newest {@code keep} are kept.
+ * place, so a crash mid-write never damages an earlier checkpoint; the newest {@code keep} are kept. A checkpoint that
+ * cannot be read is renamed {@code *.dpt.damaged} (kept, never deleted) and the one before it is used.
  */
 public final class CheckpointStore {
   private static final Logger LOG = Logger.getLogger(CheckpointStore.class.getName());
   private static final String PREFIX = "checkpoint-";
   private static final String SUFFIX = ".dpt";
+  /** Appended to the name of a checkpoint that cannot be read, so a resume and pruning pass over it. */
+  public static final String DAMAGED = ".damaged";
 
   private final Path dir;
   private final FileSystem fs;
@@ -32,7 +35,7 @@ public final class CheckpointStore {
       this.dir = new Path(dir);
       this.fs = this.dir.getFileSystem(hadoopConf);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open checkpoint directory " + dir, e);
+      throw new UncheckedIOException(new IOException("cannot open checkpoint directory " + dir + ": " + e.getMessage(), e));
     }
     this.keep = Math.max(1, keep);
   }
@@ -45,7 +48,8 @@ public final class CheckpointStore {
       prune();
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+      // the cause's message (a full disk, a permission) belongs in the one line the user sees
+      throw new UncheckedIOException(new IOException("cannot write checkpoint " + target + ": " + e.getMessage(), e));
     }
   }
 
@@ -57,7 +61,15 @@ public final class CheckpointStore {
       try (InputStream in = fs.open(p)) {
         return TrainingStateCodec.decode(in.readAllBytes(), p.toString());
       } catch (IOException e) {
-        LOG.warning("skipping unreadable checkpoint: " + e.getMessage());
+        // Kept under another name (nothing is deleted), out of the way of resuming and pruning.
+        Path aside = new Path(p.getParent(), p.getName() + DAMAGED);
+        String kept;
+        try {
+          kept = fs.rename(p, aside) ? "; kept as " + aside.getName() : "";
+        } catch (IOException r) {
+          kept = "";
+        }
+        LOG.warning("skipping unreadable checkpoint: " + e.getMessage() + kept);
       }
     }
     return null;
@@ -69,10 +81,10 @@ public final class CheckpointStore {
       if (!fs.exists(dir)) return out;
       for (FileStatus st : fs.listStatus(dir)) {
         String n = st.getPath().getName();
-        if (n.startsWith(PREFIX) && n.endsWith(SUFFIX)) out.add(st.getPath());
+        if (st.isFile() && n.startsWith(PREFIX) && n.endsWith(SUFFIX)) out.add(st.getPath());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoint directory " + dir, e);
+      throw new UncheckedIOException(new IOException("cannot list checkpoint directory " + dir + ": " + e.getMessage(), e));
     }
     out.sort((a, b) -> a.getName().compareTo(b.getName()));
     return out;

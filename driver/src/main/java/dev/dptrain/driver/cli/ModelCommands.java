@@ -90,6 +90,7 @@ final class ModelCommands {
     }
     try (SparkSession spark = session(a, "dptrain predict")) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      OutputChecks.newPath("--output", output, sc.hadoopConfiguration()); // before any work
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
       var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED);
       var rows = ModelRunner.predict(spark, model, records).cache();

@@ -5,6 +5,7 @@ import dev.dptrain.driver.data.DistributedData;
 import dev.dptrain.driver.data.DistributedStandardizer;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.worker.PackedPartition;
@@ -41,7 +42,7 @@ record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<P
   /** Labels the network's loss accepts; the data formats carry one label per example. */
   static LabelRule labelRule(Network net) {
     if (net.labelWidth() != 1) {
-      throw new IllegalArgumentException("loss " + net.spec().loss() + " with " + net.outputSize()
+      throw new Conf.ConfigError("loss " + net.spec().loss() + " with " + net.outputSize()
           + " outputs needs " + net.labelWidth() + " labels per example; the data formats carry one");
     }
     return LabelRule.classes(SavedModel.classesOf(net));

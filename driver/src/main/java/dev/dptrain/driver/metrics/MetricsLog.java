@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -142,7 +143,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       if (out instanceof Syncable s) s.hflush();
       else out.flush();
-    } catch (IOException e) {
+    } catch (IOException | FSError e) { // FSError: the local file system's full disk
       // Losing the metrics must not end a training run; say so once.
       failed = true;
       LOG.warning("metrics.jsonl: write failed, no further metrics are written: " + e);

@@ -10,7 +10,6 @@ import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.SavedModel;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,9 +147,9 @@ class CliTest {
   }
 
   @Test
-  void missingModelIsAClearError() {
-    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-        () -> run("info", "--model", dir.resolve("nothing").toString()));
-    assertTrue(e.getMessage().contains("model file not found"), e.getMessage());
+  void missingModelIsAClearError() throws Exception {
+    Result r = run("info", "--model", dir.resolve("nothing").toString());
+    assertEquals(4, r.status());
+    assertTrue(r.err().startsWith("dptrain: error: ") && r.err().contains("model file not found"), r.err());
   }
 }

@@ -94,8 +94,40 @@ class RowRecordsTest {
         error(RowFactory.create(seq(1f, 2f, 3f), 1.5)));
   }
 
+  /** A user-defined type stored as {@code sql}, as Spark ML's VectorUDT is stored as a struct. */
+  static final class Udt extends org.apache.spark.sql.types.UserDefinedType<Object> {
+    private final org.apache.spark.sql.types.DataType sql;
+
+    Udt(org.apache.spark.sql.types.DataType sql) {
+      this.sql = sql;
+    }
+
+    @Override
+    public org.apache.spark.sql.types.DataType sqlType() {
+      return sql;
+    }
+
+    @Override
+    public Object serialize(Object o) {
+      return o;
+    }
+
+    @Override
+    public Object deserialize(Object d) {
+      return d;
+    }
+
+    @Override
+    public Class<Object> userClass() {
+      return Object.class;
+    }
+  }
+
   @Test
   void columnTypeChecks() {
+    assertNull(RowRecords.checkFeaturesType(new Udt(VECTOR)));
+    assertNull(RowRecords.checkFeaturesType(new Udt(DataTypes.createArrayType(DataTypes.DoubleType))));
+    org.junit.jupiter.api.Assertions.assertNotNull(RowRecords.checkFeaturesType(new Udt(DataTypes.StringType)));
     assertNull(RowRecords.checkFeaturesType(DataTypes.createArrayType(DataTypes.FloatType)));
     assertNull(RowRecords.checkFeaturesType(DataTypes.createArrayType(DataTypes.DoubleType)));
     assertNull(RowRecords.checkFeaturesType(VECTOR));

@@ -72,7 +72,7 @@ class TextRecordsTest {
 
   @Test
   void libsvmValuesKeysCommentsAndBlankLines() throws IOException {
-    String text = "1 1:0.5 3:2 # a comment\n\n   # only a comment\n0 2:-1.25\n2\n";
+    String text = "1 1:0.5 3:2 # a comment\n\n   # only a comment\n#x 1:1\n0 2:-1.25\n2\n";
     var rs = read(libsvm(), 3, LabelRule.classes(3), text, 0);
     assertEquals(3, rs.size());
     assertExample(rs.get(0), 0, 1f, 0.5f, 0f, 2f);

@@ -111,6 +111,12 @@ class ModelCodecTest {
     assertEquals(2, ByteBuffer.wrap(bytes).getInt(4));
     assertSameModel(bare, ModelCodec.decode(bytes, "m"));
     assertEquals(null, ModelCodec.decode(bytes, "m").provenance().run());
+    // No test data: empty path lists round-trip as empty.
+    RunProvenance noTest = new RunProvenance("", run().trainedAt(), run().environment(),
+        new RunProvenance.DataOrigin("csv", List.of("a.csv"), List.of(), 3, 0));
+    SavedModel withoutTest = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
+        new SavedModel.Provenance("v", 1, 2, 3, Map.of(), noTest));
+    assertEquals(noTest, ModelCodec.decode(ModelCodec.encode(withoutTest), "m").provenance().run());
     // The run record costs bytes exactly where the format says: one flag byte when absent.
     assertTrue(ModelCodec.encode(m).length > bytes.length + 100);
   }
@@ -154,6 +160,9 @@ class ModelCodecTest {
     metrics.put("test.accuracy", 0.875);
     metrics.put("test.examples", 1000.0);
     assertEquals(new SavedModel.Provenance("0.1.0", 11, 3, 42, metrics), m.provenance());
+    // A reader of version 2 only names the one version it reads.
+    IOException only = assertThrows(IOException.class, () -> Framing.decode(bytes, ModelCodec.MAGIC, "model", 2, 2, "x"));
+    assertEquals("x: model format version 1, this dptrain reads version 2", only.getMessage());
     // Saved again, it becomes a version-2 file with the same content.
     byte[] again = ModelCodec.encode(m);
     assertEquals(ModelCodec.VERSION, ByteBuffer.wrap(again).getInt(4));

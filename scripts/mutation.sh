@@ -5,7 +5,7 @@
 # MUTATION_THRESHOLD percent, or the worker module below WORKER_MUTATION_THRESHOLD percent.
 #
 #   scripts/mutation.sh                  # run PIT on both, then report (about 10 minutes on 2 cores)
-#   scripts/mutation.sh --module worker  # one module only (model: ~8 min, worker: ~2.5 min)
+#   scripts/mutation.sh --module worker  # one module only (model: ~9.5 min, worker: ~2.5-4 min)
 #   scripts/mutation.sh --report         # report on the last run only (*/target/pit-reports)
 #   scripts/mutation.sh -v               # also list every mutant that was not killed
 #

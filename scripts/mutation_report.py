@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Summarises a PIT mutations.xml: score per package, equivalent mutants excluded, threshold check.
 
-Usage: mutation_report.py MUTATIONS_XML EQUIVALENTS_FILE CORE_THRESHOLD [CORE_PACKAGES...]
+Usage: mutation_report.py MUTATIONS_XML EQUIVALENTS_FILE CORE_THRESHOLD [--root=PREFIX] [-v] [CORE_PACKAGES...]
 
 Score = killed / (mutants - equivalent), where killed counts PIT's KILLED, TIMED_OUT and
 MEMORY_ERROR (the mutant broke the tests) and every other status (SURVIVED, NO_COVERAGE,
 RUN_ERROR) counts as not killed. Equivalent mutants are listed in EQUIVALENTS_FILE, one per line:
     Class.method:line:MutatorSuffix  # why it is equivalent
-(class relative to dev.dptrain.model; MutatorSuffix is the end of PIT's mutator name). An entry
+(class relative to the root package, dev.dptrain.model. unless --root says otherwise; MutatorSuffix is the end of PIT's mutator name). An entry
 that matches no surviving mutant is reported, so the list cannot go stale silently.
 Exit status 1 when the core packages together fall below CORE_THRESHOLD percent.
 """
@@ -15,7 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-ROOT = "dev.dptrain.model."
+ROOT = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--root=")), "dev.dptrain.model.")
 KILLED = {"KILLED", "TIMED_OUT", "MEMORY_ERROR"}
 
 
@@ -34,7 +34,7 @@ def load_equivalents(path):
 
 def main():
     xml_path, eq_path, threshold = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    core = [a for a in sys.argv[4:] if a != "-v"] or ["layers", "loss", "optim", "train"]
+    core = [a for a in sys.argv[4:] if not a.startswith("-")] or ["layers", "loss", "optim", "train"]
     equivalents = load_equivalents(eq_path)
     used = [0] * len(equivalents)
     total = defaultdict(int)

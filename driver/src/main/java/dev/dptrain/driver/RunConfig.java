@@ -1,23 +1,55 @@
 package dev.dptrain.driver;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueFactory;
 import dev.dptrain.worker.data.DataSource;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.config.TrainConfigParser;
 import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.train.TrainSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A whole run as read from a config file: {@code model}, {@code train}, {@code data},
  * {@code spark} and {@code output} blocks (keys and defaults in docs/config.md).
+ *
+ * @param text the whole config as read (includes and substitutions resolved), rendered as JSON
+ *             with the values of credential-like keys redacted: what the saved model records
  */
 public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark spark, Output output, String source,
-                        String modelConfig) {
+                        String modelConfig, String text) {
+  /** Keys whose values are not recorded (Hadoop/S3 credentials in {@code spark.conf}, for one). */
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i).*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key).*");
+
+  /** The run's provenance for the saved model: this config, the data and the environment now. */
+  public RunProvenance provenance(String sparkVersion, long trainExamples, long testExamples) {
+    return RunProvenance.now(text, sparkVersion, new RunProvenance.DataOrigin(data.train().format(),
+        paths(data.train()), data.test() == null ? List.of() : paths(data.test()), trainExamples, testExamples));
+  }
+
+  private static List<String> paths(DataSource d) {
+    return d.labels() == null ? List.of(d.path()) : List.of(d.path(), d.labels());
+  }
+
+  private static String redactedText(Config config) {
+    Config c = config;
+    for (var e : config.entrySet()) {
+      if (SECRET_KEY.matcher(e.getKey()).matches()) {
+        c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef("<redacted>"));
+      }
+    }
+    return c.root().render(ConfigRenderOptions.concise().setFormatted(true));
+  }
+
   /** Training and optional test data (any Hadoop path) and the input standardisation. */
   public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {}
 
@@ -53,7 +85,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
         (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE), o.oneOf("progress", "auto", "auto", "bar", "lines", "off"));
     o.finish();
     root.finish();
-    return new RunConfig(net, train, data, spark, output, source, modelConfig);
+    return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()));
   }
 
   private static Data parseData(Conf d) {

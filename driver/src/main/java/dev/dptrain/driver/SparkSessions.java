@@ -6,6 +6,11 @@ import org.apache.spark.SparkConf;
 public final class SparkSessions {
   private SparkSessions() {}
 
+  /** The Spark version dptrain runs on (recorded in the saved model). */
+  public static String sparkVersion() {
+    return org.apache.spark.package$.MODULE$.SPARK_VERSION();
+  }
+
   /**
    * Kryo with dptrain's classes registered, Kryo's unsafe (bulk-copy) streams for the float
    * arrays that dominate every step, and one BLAS thread per task.

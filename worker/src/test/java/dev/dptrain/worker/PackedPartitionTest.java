@@ -124,4 +124,41 @@ class PackedPartitionTest {
     List<Example> bad = List.of(new Example(new float[] {1, 2}, 0));
     assertThrows(IllegalArgumentException.class, () -> PackedPartition.pack(0, SHAPE, bad.iterator(), -1));
   }
+
+  @Test
+  void limitZeroAndExactlyFullChunks() {
+    PackedPartition none = PackedPartition.pack(0, SHAPE, examples(5).iterator(), 0, 1 << 20);
+    assertEquals(0, none.size());
+    // 14 examples in chunks of 7 (21 floats / 3): two full chunks, no empty third one
+    PackedPartition two = PackedPartition.pack(0, SHAPE, examples(14).iterator(), -1, 21);
+    assertEquals(14, two.size());
+    float[] x = new float[42];
+    float[] y = new float[14];
+    two.copy(0, 14, x, y); // across the boundary of the two full chunks
+    for (int i = 0; i < 14; i++) assertEquals(i, x[3 * i]);
+  }
+
+  @Test
+  void wideLabelsAreGatheredAndCopiedWhole() {
+    // two labels per example (e.g. a regression with 2 targets), from a Dataset
+    float[] x = new float[5 * 3];
+    float[] y = new float[5 * 2];
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 3; j++) x[3 * i + j] = 10 * i + j;
+      y[2 * i] = i;
+      y[2 * i + 1] = -i - 0.5f;
+    }
+    PackedPartition p = new PackedPartition(3, new Dataset(SHAPE, 2, x, y));
+    assertEquals(2, p.labelWidth());
+    float[] xb = new float[2 * 3];
+    float[] yb = new float[2 * 2];
+    p.gather(new int[] {9, 4, 2}, 1, 2, xb, yb);
+    assertArrayEquals(new float[] {40, 41, 42, 20, 21, 22}, xb);
+    assertArrayEquals(new float[] {4, -4.5f, 2, -2.5f}, yb);
+    float[] xc = new float[3 * 3];
+    float[] yc = new float[3 * 2];
+    p.copy(2, 3, xc, yc);
+    assertArrayEquals(java.util.Arrays.copyOfRange(x, 6, 15), xc);
+    assertArrayEquals(new float[] {2, -2.5f, 3, -3.5f, 4, -4.5f}, yc);
+  }
 }

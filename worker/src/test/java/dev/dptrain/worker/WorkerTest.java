@@ -3,6 +3,8 @@ package dev.dptrain.worker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
@@ -66,5 +68,58 @@ class WorkerTest {
         new StepCoordinates(1, 0, 0, 0, 5), Augmentation.NONE);
     assertEquals(0, got.count);
     assertNull(got.grad);
+  }
+
+  @Test
+  void evaluateIsTheNetworksEvaluationOfThePartition() {
+    Dataset data = data(37, 3);
+    Network net = Network.build(NET);
+    float[] params = net.initParams(4);
+    float[] state = net.initState();
+    var expected = net.evaluate(params, state, data, 1000);
+    var got = Worker.get().evaluate(NET, params, state, new PackedPartition(2, data));
+    assertEquals(37, got.count);
+    assertEquals(expected.count, got.count);
+    assertEquals(expected.lossSum, got.lossSum);
+    assertEquals(expected.correct, got.correct);
+    assertSame(Worker.get().network(NET), Worker.get().network(NET), "one network per spec and thread");
+  }
+
+  /** By hand: the pooled training-mode statistics of the partition's slices of steps 0..k-1 of epoch 0. */
+  private static double[] statsByHand(Dataset data, int p, float[] params, long seed, long stepsPerEpoch, int k) {
+    Network net = Network.build(NET);
+    double[] pooled = net.emptyStats();
+    int n = data.size();
+    int[] order = BatchPlan.localOrder(seed, 0, p, n);
+    for (int s = 0; s < k; s++) {
+      int from = (int) BatchPlan.sliceFrom(n, stepsPerEpoch, s);
+      int to = (int) BatchPlan.sliceFrom(n, stepsPerEpoch, s + 1);
+      if (to == from) continue;
+      float[] xb = new float[(to - from) * 4];
+      float[] yb = new float[to - from];
+      data.gather(order, from, to - from, xb, yb);
+      dev.dptrain.model.layers.NormStats.merge(pooled,
+          net.batchStatistics(params, null, xb, to - from, BatchPlan.batchSeed(seed, s, p)));
+    }
+    return pooled;
+  }
+
+  @Test
+  void batchStatisticsPoolTheFirstStepsOfEpochZero() {
+    Dataset data = data(29, 5);
+    float[] params = Network.build(NET).initParams(6);
+    PackedPartition part = new PackedPartition(1, data);
+    double[] two = Worker.get().batchStatistics(NET, params, part, 11, 4, 2);
+    assertArrayEquals(statsByHand(data, 1, params, 11, 4, 2), two);
+    // more batches than steps per epoch: the whole epoch, once
+    assertArrayEquals(statsByHand(data, 1, params, 11, 4, 4), Worker.get().batchStatistics(NET, params, part, 11, 4, 9));
+    double[] one = Worker.get().batchStatistics(NET, params, part, 11, 4, 1);
+    assertTrue(one[1] > 0 && one[1] < two[1], "count of step 0's slice below that of two steps: " + one[1] + " " + two[1]);
+    assertEquals(7.0, one[1], "29 examples over 4 steps: step 0 takes 7");
+    // 2 examples over 5 steps: empty slices are skipped, the pooled count is still 2
+    Dataset tiny = data(2, 8);
+    double[] all = Worker.get().batchStatistics(NET, params, new PackedPartition(0, tiny), 3, 5, 5);
+    assertEquals(2.0, all[1]);
+    assertArrayEquals(statsByHand(tiny, 0, params, 3, 5, 5), all);
   }
 }

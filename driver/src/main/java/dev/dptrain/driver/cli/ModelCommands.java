@@ -11,6 +11,7 @@ import dev.dptrain.model.Network;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.DptrainVersion;
+import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.model.train.TrainingState;
 import dev.dptrain.worker.PackedPartition;
@@ -51,7 +52,9 @@ final class ModelCommands {
     }
     SavedModel model = new SavedModel(rc.modelConfig(), state.params, state.normState, data.standardizer(),
         SavedModel.classesOf(trainer.network()),
-        new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step, metrics));
+        new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step, metrics,
+            rc.provenance(SparkSessions.sparkVersion(), data.trainSize(),
+                metrics.getOrDefault("test.examples", 0.0).longValue())));
     out.println("dptrain: model saved to " + ModelStore.save(model, rc.output().dir() + "/model", hadoop));
   }
 
@@ -121,6 +124,20 @@ final class ModelCommands {
         p.dptrainVersion(), p.seed(), p.epochs(), p.steps()));
     p.metrics().forEach((k, v) -> sb.append(v == Math.rint(v) ? String.format(Locale.ROOT, "  %s = %d%n", k, v.longValue())
         : String.format(Locale.ROOT, "  %s = %.6f%n", k, v)));
+    RunProvenance r = p.run();
+    if (r == null) return sb.append("run details: not recorded (model format version 1)\n").toString();
+    RunProvenance.Environment env = r.environment();
+    RunProvenance.DataOrigin d = r.data();
+    sb.append("trained at ").append(r.trainedAt()).append('\n')
+        .append(String.format(Locale.ROOT, "environment: Spark %s, Java %s (%s), %s %s%n", env.spark(), env.java(),
+            env.javaVendor(), env.os(), env.arch()))
+        .append("BLAS: ").append(env.blas()).append('\n')
+        .append(String.format(Locale.ROOT, "data: %s, train %s (%d examples)", d.format(),
+            String.join(" ", d.trainPaths()), d.trainExamples()))
+        .append(d.testPaths().isEmpty() ? ", no test data" : String.format(Locale.ROOT, ", test %s (%d examples)",
+            String.join(" ", d.testPaths()), d.testExamples()))
+        .append("\nrun config:\n");
+    r.config().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
     return sb.toString();
   }
 

@@ -3,11 +3,13 @@ package dev.dptrain.driver.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.data.Dataset;
 import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.io.SavedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -79,6 +81,11 @@ class CliTest {
     assertEquals(Standardizer.Mode.STANDARDIZE, model.standardizer().mode());
     assertEquals(50f, model.standardizer().mean()[0], 2f); // fitted on the shifted training data
     assertTrue(model.provenance().metrics().get("test.accuracy") > 0.8, model.provenance().metrics().toString());
+    RunProvenance run = model.provenance().run();
+    assertEquals(new RunProvenance.DataOrigin("csv", List.of(dir.resolve("train.csv").toString()),
+        List.of(dir.resolve("test.csv").toUri().toString()), 400, 120), run.data());
+    assertEquals(SparkSessions.sparkVersion(), run.environment().spark());
+    assertTrue(run.config().contains("\"seed\" : 3") && run.config().contains("\"log-every\" : 1000"), run.config());
 
     Result ev = run("evaluate", "--model", modelDir, "--data", dir.resolve("test.csv").toString(), "--header",
         "--label-column", "label", "--master", "local[2]");
@@ -131,7 +138,8 @@ class CliTest {
     Result info = run("info", "--model", modelDir);
     assertEquals(0, info.status(), info.err());
     assertTrue(info.out().contains("classes: 3") && info.out().contains("standardize global")
-        && info.out().contains("test.accuracy"), info.out());
+        && info.out().contains("test.accuracy") && info.out().contains("(400 examples)")
+        && info.out().contains("environment: Spark " + SparkSessions.sparkVersion()), info.out());
   }
 
   @Test

@@ -99,7 +99,7 @@ class ModelFormatTest {
     byte[] bytes = ModelCodec.encode(model(1));
     ByteBuffer.wrap(bytes).putInt(4, ModelCodec.VERSION + 1);
     IOException e = assertThrows(IOException.class, () -> ModelCodec.decode(bytes, "m.dptm"));
-    assertTrue(e.getMessage().contains("model format version " + (ModelCodec.VERSION + 1) + ", this dptrain reads version "
+    assertTrue(e.getMessage().contains("model format version " + (ModelCodec.VERSION + 1) + ", this dptrain reads versions 1 to "
         + ModelCodec.VERSION), e.getMessage());
     byte[] other = ModelCodec.encode(model(1));
     other[0] = 'X';

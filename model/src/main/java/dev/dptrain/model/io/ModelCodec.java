@@ -13,7 +13,11 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,15 +29,22 @@ import java.util.Map;
  *          params:floats state:floats
  *          provenance: dptrainVersion:str seed:long epochs:int steps:long
  *                      metrics: count:int (name:str value:double)*
- *   str = byte count:int + UTF-8;  floats = count:int + IEEE 754 float32
+ *          run: recorded:bool, then if recorded (version 2 on; absent in version 1):
+ *               config:str trainedAt:str (ISO-8601 instant)
+ *               spark:str java:str javaVendor:str blas:str os:str arch:str
+ *               dataFormat:str trainPaths:strs testPaths:strs trainExamples:long testExamples:long
+ *   str = byte count:int + UTF-8;  strs = count:int + str*;  floats = count:int + IEEE 754 float32
  * </pre>
+ * Version 1 files (no run record) still load, with {@code provenance().run()} null.
  * The frame is {@link Framing}'s. Decoding checks the magic, version, length, checksum, and that
  * the parameter and state
  * counts match the network rebuilt from the stored config; errors name the file.
  */
 public final class ModelCodec {
   static final int MAGIC = 0x4450544d; // "DPTM"
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The oldest version this dptrain reads. */
+  static final int OLDEST = 1;
 
   private ModelCodec() {}
 
@@ -58,13 +69,14 @@ public final class ModelCodec {
         writeString(out, e.getKey());
         out.writeDouble(e.getValue());
       }
+      writeRun(out, p.run());
     });
   }
 
   public static SavedModel decode(byte[] bytes, String name) throws IOException {
-    DataInputStream in = Framing.decode(bytes, MAGIC, "model", VERSION, VERSION, name).in();
+    Framing.Body body = Framing.decode(bytes, MAGIC, "model", OLDEST, VERSION, name);
     try {
-      return body(in, name);
+      return body(body.in(), body.version(), name);
     } catch (EOFException e) {
       // A body that passed the checksum but ends early (written so, or a forged length).
       throw new IOException(name + ": corrupt model: the body ends before its last field", e);
@@ -74,7 +86,7 @@ public final class ModelCodec {
     }
   }
 
-  private static SavedModel body(DataInputStream d, String name) throws IOException {
+  private static SavedModel body(DataInputStream d, int version, String name) throws IOException {
     String config = readString(d);
     int classes = d.readInt();
     Standardizer.Mode mode = Standardizer.Mode.parse(readString(d));
@@ -83,15 +95,16 @@ public final class ModelCodec {
         : new Standardizer(mode, perChannel, Framing.readFloats(d), Framing.readFloats(d));
     float[] params = Framing.readFloats(d);
     float[] state = Framing.readFloats(d);
-    String version = readString(d);
+    String dptrainVersion = readString(d);
     long seed = d.readLong();
     int epochs = d.readInt();
     long steps = d.readLong();
     int nm = d.readInt();
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < nm; i++) metrics.put(readString(d), d.readDouble());
+    RunProvenance run = version >= 2 ? readRun(d) : null;
     SavedModel m = new SavedModel(config, params, state, st, classes,
-        new SavedModel.Provenance(version, seed, epochs, steps, metrics));
+        new SavedModel.Provenance(dptrainVersion, seed, epochs, steps, metrics, run));
     NetworkSpec spec;
     try {
       // Parsed without building: the layer sizes are bounded by the file's parameters first.
@@ -149,6 +162,53 @@ public final class ModelCodec {
       }
       i++;
     }
+  }
+
+  private static void writeRun(DataOutputStream out, RunProvenance run) throws IOException {
+    out.writeBoolean(run != null);
+    if (run == null) return;
+    writeString(out, run.config());
+    writeString(out, run.trainedAt().toString());
+    RunProvenance.Environment env = run.environment();
+    for (String s : new String[] {env.spark(), env.java(), env.javaVendor(), env.blas(), env.os(), env.arch()}) {
+      writeString(out, s);
+    }
+    RunProvenance.DataOrigin data = run.data();
+    writeString(out, data.format());
+    writeStrings(out, data.trainPaths());
+    writeStrings(out, data.testPaths());
+    out.writeLong(data.trainExamples());
+    out.writeLong(data.testExamples());
+  }
+
+  private static RunProvenance readRun(DataInputStream d) throws IOException {
+    if (!d.readBoolean()) return null;
+    String config = readString(d);
+    Instant at;
+    try {
+      at = Instant.parse(readString(d));
+    } catch (DateTimeParseException e) {
+      throw new IOException("bad training time: " + e.getMessage(), e);
+    }
+    RunProvenance.Environment env = new RunProvenance.Environment(readString(d), readString(d), readString(d),
+        readString(d), readString(d), readString(d));
+    RunProvenance.DataOrigin data = new RunProvenance.DataOrigin(readString(d), readStrings(d), readStrings(d),
+        d.readLong(), d.readLong());
+    return new RunProvenance(config, at, env, data);
+  }
+
+  private static void writeStrings(DataOutputStream out, List<String> list) throws IOException {
+    out.writeInt(list.size());
+    for (String s : list) writeString(out, s);
+  }
+
+  private static List<String> readStrings(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    // every string takes at least its 4-byte length
+    if (n < 0 || 4L * n > in.available()) throw new IOException("corrupt string count " + n);
+    List<String> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) list.add(readString(in));
+    return list;
   }
 
   private static Standardizer skipNone(DataInputStream d) throws IOException {

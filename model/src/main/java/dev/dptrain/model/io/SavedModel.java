@@ -15,8 +15,19 @@ import java.util.Map;
  */
 public record SavedModel(String networkConfig, float[] params, float[] state, Standardizer standardizer,
                          int classes, Provenance provenance) {
-  /** Where the model came from; {@code metrics} are final values such as "test.accuracy". */
-  public record Provenance(String dptrainVersion, long seed, int epochs, long steps, Map<String, Double> metrics) {}
+  /**
+   * Where the model came from; {@code metrics} are final values such as "test.accuracy".
+   *
+   * @param run the run config, environment, data and time; null for a model saved in format
+   *            version 1, which did not record them
+   */
+  public record Provenance(String dptrainVersion, long seed, int epochs, long steps, Map<String, Double> metrics,
+                           RunProvenance run) {
+    /** Without the run details, as format version 1 stored it. */
+    public Provenance(String dptrainVersion, long seed, int epochs, long steps, Map<String, Double> metrics) {
+      this(dptrainVersion, seed, epochs, steps, metrics, null);
+    }
+  }
 
   /** Rebuilds the network spec from the stored config text. */
   public NetworkSpec spec() {

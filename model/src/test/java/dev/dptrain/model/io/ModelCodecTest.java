@@ -18,7 +18,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.io.InputStream;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,15 @@ class ModelCodecTest {
     metrics.put("test.accuracy", 0.875);
     metrics.put("test.loss", -0.0);
     return new SavedModel(CONFIG, net.initParams(seed), state, st, SavedModel.classesOf(net),
-        new SavedModel.Provenance("1.2.3-é", seed, 3, 1L << 40, metrics));
+        new SavedModel.Provenance("1.2.3-é", seed, 3, 1L << 40, metrics, run()));
+  }
+
+  private static RunProvenance run() {
+    return new RunProvenance("{\"model\":{},\"train\":{\"seed\":7}}", Instant.parse("2026-11-30T03:41:07.123456Z"),
+        new RunProvenance.Environment("3.5.1", "17.0.9", "Eclipse Adoptium", "JNIBLAS (/usr/lib/libopenblas.so.0)",
+            "Linux 6.1.0", "amd64"),
+        new RunProvenance.DataOrigin("idx", List.of("hdfs:///d/train-images", "hdfs:///d/train-labels"),
+            List.of("t10k-images", "t10k-labels"), 60_000, 10_000));
   }
 
   private static Standardizer perChannel() {
@@ -85,6 +96,103 @@ class ModelCodecTest {
     CRC32 crc = new CRC32();
     crc.update(bytes, 16, (int) len);
     assertEquals(crc.getValue(), ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong());
+  }
+
+  @Test
+  void runProvenanceRoundTripsAndIsOptional() throws IOException {
+    SavedModel m = model(5, perChannel());
+    SavedModel back = ModelCodec.decode(ModelCodec.encode(m), "m");
+    assertEquals(run(), back.provenance().run());
+    assertEquals(List.of("t10k-images", "t10k-labels"), back.provenance().run().data().testPaths());
+    // A model without run details (e.g. re-saved from a version-1 file) still writes version 2.
+    SavedModel bare = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
+        new SavedModel.Provenance("v", 1, 2, 3, Map.of("a", 1.0)));
+    byte[] bytes = ModelCodec.encode(bare);
+    assertEquals(2, ByteBuffer.wrap(bytes).getInt(4));
+    assertSameModel(bare, ModelCodec.decode(bytes, "m"));
+    assertEquals(null, ModelCodec.decode(bytes, "m").provenance().run());
+    // No test data: empty path lists round-trip as empty.
+    RunProvenance noTest = new RunProvenance("", run().trainedAt(), run().environment(),
+        new RunProvenance.DataOrigin("csv", List.of("a.csv"), List.of(), 3, 0));
+    SavedModel withoutTest = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
+        new SavedModel.Provenance("v", 1, 2, 3, Map.of(), noTest));
+    assertEquals(noTest, ModelCodec.decode(ModelCodec.encode(withoutTest), "m").provenance().run());
+    // The run record costs bytes exactly where the format says: one flag byte when absent.
+    assertTrue(ModelCodec.encode(m).length > bytes.length + 100);
+  }
+
+  @Test
+  void currentEnvironmentNamesThisJvm() {
+    RunProvenance.Environment env = RunProvenance.Environment.current("9.9.9");
+    assertEquals("9.9.9", env.spark());
+    assertEquals(System.getProperty("java.version"), env.java());
+    assertEquals(System.getProperty("java.vendor"), env.javaVendor());
+    assertEquals(System.getProperty("os.arch"), env.arch());
+    assertTrue(env.os().startsWith(System.getProperty("os.name") + " "), env.os());
+    assertTrue(env.blas().contains("BLAS"), env.blas());
+    Instant before = Instant.now();
+    RunProvenance r = RunProvenance.now("{}", "9.9.9", run().data());
+    assertTrue(!r.trainedAt().isBefore(before) && !r.trainedAt().isAfter(Instant.now()), r.trainedAt().toString());
+    assertEquals("{}", r.config());
+    assertEquals(run().data(), r.data());
+  }
+
+  @Test
+  void versionOneFileWrittenByTheOldCodeStillLoads() throws IOException {
+    // model-v1.dptm was written by ModelCodec format version 1 (before the run record existed).
+    byte[] bytes;
+    try (InputStream in = ModelCodecTest.class.getResourceAsStream("model-v1.dptm")) {
+      bytes = in.readAllBytes();
+    }
+    assertEquals(1, ByteBuffer.wrap(bytes).getInt(4));
+    SavedModel m = ModelCodec.decode(bytes, "model-v1.dptm");
+    Network net = Network.build(m.spec());
+    assertArrayEquals(net.initParams(11), m.params(), "the v1 file holds initParams(11)");
+    float[] state = new float[net.stateCount()];
+    for (int i = 0; i < state.length; i++) state[i] = 0.5f + i / 64f;
+    assertArrayEquals(state, m.state());
+    assertEquals(4, m.classes());
+    assertEquals(Standardizer.Mode.STANDARDIZE, m.standardizer().mode());
+    assertArrayEquals(new float[] {0.25f, -1f}, m.standardizer().mean());
+    assertArrayEquals(new float[] {2f, 0.5f}, m.standardizer().std());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("train.loss", 0.25);
+    metrics.put("test.accuracy", 0.875);
+    metrics.put("test.examples", 1000.0);
+    assertEquals(new SavedModel.Provenance("0.1.0", 11, 3, 42, metrics), m.provenance());
+    // A reader of version 2 only names the one version it reads.
+    IOException only = assertThrows(IOException.class, () -> Framing.decode(bytes, ModelCodec.MAGIC, "model", 2, 2, "x"));
+    assertEquals("x: model format version 1, this dptrain reads version 2", only.getMessage());
+    // Saved again, it becomes a version-2 file with the same content.
+    byte[] again = ModelCodec.encode(m);
+    assertEquals(ModelCodec.VERSION, ByteBuffer.wrap(again).getInt(4));
+    assertSameModel(m, ModelCodec.decode(again, "m"));
+  }
+
+  @Test
+  void damagedRunRecordIsRefused() throws IOException {
+    byte[] good = ModelCodec.encode(model(5, perChannel()));
+    RunProvenance r = run();
+    // Replace the ISO time by text of the same length that is no time, and fix the checksum.
+    String iso = r.trainedAt().toString();
+    byte[] bad = replace(good, iso, "x".repeat(iso.length()));
+    assertMessage(refused(bad), "bad.dptm: corrupt model: bad training time");
+    // A path count larger than the rest of the body.
+    byte[] count = replace(good, "\u0000\u0000\u0000\u0002\u0000\u0000\u0000\u0016hdfs", "\u0000\u0001\u0000\u0002\u0000\u0000\u0000\u0016hdfs");
+    assertMessage(refused(count), "bad.dptm: corrupt model: corrupt string count 65538");
+  }
+
+  /** The file with one ISO-8859-1 string replaced by another of the same length, checksum recomputed. */
+  private static byte[] replace(byte[] file, String from, String to) {
+    String s = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = s.indexOf(from);
+    assertTrue(at > 0, "found " + from);
+    byte[] out = file.clone();
+    System.arraycopy(to.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, out, at, to.length());
+    CRC32 crc = new CRC32();
+    crc.update(out, 16, out.length - 24);
+    ByteBuffer.wrap(out).putLong(out.length - 8, crc.getValue());
+    return out;
   }
 
   @Test
@@ -155,7 +263,9 @@ class ModelCodecTest {
     assertMessage(refused(magic), "bad.dptm: not a dptrain model (bad magic 0x5850544d)");
     byte[] version = good.clone();
     ByteBuffer.wrap(version).putInt(4, 99);
-    assertMessage(refused(version), "model format version 99, this dptrain reads version " + ModelCodec.VERSION);
+    assertMessage(refused(version), "model format version 99, this dptrain reads versions 1 to " + ModelCodec.VERSION);
+    ByteBuffer.wrap(version).putInt(4, 0);
+    assertMessage(refused(version), "model format version 0, this dptrain reads versions 1 to " + ModelCodec.VERSION);
     byte[] negative = good.clone();
     ByteBuffer.wrap(negative).putLong(8, -5);
     assertMessage(refused(negative), "truncated or corrupt model");

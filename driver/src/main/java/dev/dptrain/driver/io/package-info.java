@@ -1,0 +1,6 @@
+/**
+ * Saved models on any Hadoop file system: {@link dev.dptrain.driver.io.ModelStore} writes and reads
+ * the model file atomically (its format is {@code model.io.ModelCodec}), and
+ * {@link dev.dptrain.driver.io.ModelRunner} evaluates or predicts with a saved model over an RDD.
+ */
+package dev.dptrain.driver.io;

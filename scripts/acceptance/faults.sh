@@ -12,6 +12,8 @@ mkdir -p "$W"
 export DPTRAIN_HEAP=${DPTRAIN_HEAP:-2g}
 DPTRAIN_MVN_ARGS=${DPTRAIN_MVN_ARGS:--o} flock /tmp/dptrain-build.lock bash -c "source '$DPTRAIN_ROOT/scripts/lib.sh'; dptrain_build" || exit 1
 CP=$(dptrain_classpath)
+# Same parameters, statistics, standardisation and config (the provenance holds the save time).
+same_model() { java -cp "$CP" "$DPTRAIN_ROOT/scripts/acceptance/SameModel.java" "$1" "$2" 2>/dev/null && echo identical || echo DIFFERENT; }
 # shellcheck disable=SC2207
 JVM=($(dptrain_jvm_opts))
 ROWS=()
@@ -139,7 +141,7 @@ ck=$(find "$W/kill/checkpoints" -name 'checkpoint-*.dpt' | sort | tail -1)
 fails_with resumebatch "resume with batch-size 32 -> 40" 2 "train.batch-size: 32 -> 40" \
   train "$(mkconf kill-b "$W/kill" "batch-size = 40")"
 run kill-2 train "$KC"
-same=$(cmp -s "$REF" "$W/kill/model/model.dptm" && echo identical || echo DIFFERENT)
+same=$(same_model "$REF" "$W/kill/model/model.dptm")
 row "driver SIGKILL at ${ck##*/}, resume" "exit 0, model bytes = reference" "exit $RC, model $same" \
   $([[ $RC == 0 && $same == identical ]] && echo 1 || echo 0)
 
@@ -155,7 +157,7 @@ kill -9 $PID; wait $PID 2>/dev/null
 newest=$(find "$W/dmg/checkpoints" -name 'checkpoint-*.dpt' | sort | tail -1)
 truncate -s 100 "$newest"
 run dmg-2 train "$DC"
-same=$(cmp -s "$REF" "$W/dmg/model/model.dptm" && echo identical || echo DIFFERENT)
+same=$(same_model "$REF" "$W/dmg/model/model.dptm")
 warned=$(grep -c "skipping unreadable checkpoint" "$W/dmg-2.err")
 aside=$(find "$W/dmg/checkpoints" -name '*.dpt.damaged' | wc -l)
 row "newest checkpoint cut to 100 bytes" "warning, kept aside, exit 0, model = reference" \
@@ -182,7 +184,7 @@ if mount -t tmpfs -o size=8m tmpfs "$T" 2>/dev/null; then
     $([[ $RC == 5 && $tmps == 0 ]] && echo 1 || echo 0)
   rm -f "$T/filler"
   run full-2 train "$FC"
-  same=$(cmp -s "$REF" "$T/run/model/model.dptm" && echo identical || echo DIFFERENT)
+  same=$(same_model "$REF" "$T/run/model/model.dptm")
   row "  ... space freed, same command again" "exit 0, model = reference" "exit $RC, model $same" \
     $([[ $RC == 0 && $same == identical ]] && echo 1 || echo 0)
 
@@ -203,7 +205,7 @@ if mount -t tmpfs -o size=8m tmpfs "$T" 2>/dev/null; then
     $([[ $RC == 5 && $tmps == 0 && $LINE == *"checkpoints in"*"are kept"* ]] && echo 1 || echo 0)
   rm -f "$T/filler"
   run save-2 train "$FC"
-  same=$(cmp -s "$REF" "$T/run/model/model.dptm" && echo identical || echo DIFFERENT)
+  same=$(same_model "$REF" "$T/run/model/model.dptm")
   row "  ... space freed, same command again" "exit 0, no retraining, model = reference" \
     "exit $RC, model $same" $([[ $RC == 0 && $same == identical ]] && echo 1 || echo 0)
 

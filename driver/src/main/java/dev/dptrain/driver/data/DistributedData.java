@@ -81,14 +81,19 @@ public final class DistributedData {
     checkColumns(df, featuresCol, labelCol, rule, "the DataFrame");
     RowRecords conv = new RowRecords(shape.size(), rule, featuresCol, labelCol);
     org.apache.spark.sql.Dataset<Row> sel = rule.required() ? df.select(featuresCol, labelCol) : df.select(featuresCol);
-    return sel.javaRDD().mapPartitionsWithIndex((p, rows) -> {
-      List<Tuple2<RecordKey, Example>> out = new ArrayList<>();
+    return sel.javaRDD().mapPartitionsWithIndex((p, rows) -> new java.util.Iterator<Tuple2<RecordKey, Example>>() {
       long i = 0;
-      while (rows.hasNext()) {
-        out.add(new Tuple2<>(new RecordKey(p, i), conv.example(rows.next(), 0, "DataFrame partition " + p + ": row " + i)));
-        i++;
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
       }
-      return out.iterator();
+
+      @Override
+      public Tuple2<RecordKey, Example> next() {
+        long at = i++;
+        return new Tuple2<>(new RecordKey(p, at), conv.example(rows.next(), 0, "DataFrame partition " + p + ": row " + at));
+      }
     }, true).mapToPair(t -> t);
   }
 

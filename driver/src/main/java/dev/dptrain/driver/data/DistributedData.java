@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -199,14 +198,9 @@ public final class DistributedData {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     List<FileStatus> files = InputFiles.list(src.path(), conf.get());
-    Map<String, Integer> index = new HashMap<>();
     StringBuilder joined = new StringBuilder();
-    for (int i = 0; i < files.size(); i++) {
-      index.put(InputFiles.key(files.get(i).getPath()), i);
-      if (i > 0) joined.append(',');
-      joined.append(files.get(i).getPath());
-    }
-    Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(index);
+    for (FileStatus f : files) joined.append(joined.length() > 0 ? "," : "").append(f.getPath());
+    Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(InputFiles.indexByKey(files));
     TextRecords reader = new TextRecords(src, shape.size(), rule);
     JavaPairRDD<LongWritable, Text> lines = sc.newAPIHadoopFile(joined.toString(), TextInputFormat.class,
         LongWritable.class, Text.class, conf.get());
@@ -222,19 +216,14 @@ public final class DistributedData {
       throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<FileStatus> files = InputFiles.list(src.path(), sc.hadoopConfiguration());
-    Map<String, Integer> index = new HashMap<>();
-    String[] paths = new String[files.size()];
-    for (int i = 0; i < files.size(); i++) {
-      index.put(InputFiles.key(files.get(i).getPath()), i);
-      paths[i] = files.get(i).getPath().toString();
-    }
+    String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
     // Spark reads the schema from a file footer (metadata); the rows are read by the tasks.
     org.apache.spark.sql.Dataset<Row> df = spark.read().parquet(paths);
     checkColumns(df, src.featuresColumn(), src.labelColumn(), rule, src.path());
     List<Column> cols = new ArrayList<>(Arrays.asList(functions.col("_metadata.file_path"),
         functions.col("_metadata.row_index"), functions.col(src.featuresColumn())));
     if (rule.required()) cols.add(functions.col(src.labelColumn()));
-    Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(index);
+    Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(InputFiles.indexByKey(files));
     RowRecords conv = new RowRecords(shape.size(), rule, src.featuresColumn(), src.labelColumn());
     return df.select(cols.toArray(new Column[0])).javaRDD().mapToPair(r -> {
       String file = r.getString(0);

@@ -15,14 +15,10 @@ public final class DistributedStandardizer {
 
   public static Standardizer fit(JavaRDD<PackedPartition> data, Standardizer.Mode mode, boolean perChannel, int depth) {
     if (mode == Standardizer.Mode.NONE) return Standardizer.NONE;
-    double[] moments = DistributedData.run(() -> data.map(p -> moments(p, perChannel))
+    double[] moments = DistributedData.run(() -> data.map(p -> p.moments(perChannel))
         .treeAggregate(null, DistributedStandardizer::mergeNullable, DistributedStandardizer::mergeNullable, depth));
     if (moments == null) throw new IllegalArgumentException("cannot fit a standardisation on an empty data set");
     return Standardizer.fromCentralMoments(mode, perChannel, moments);
-  }
-
-  private static double[] moments(PackedPartition p, boolean perChannel) {
-    return p.moments(perChannel);
   }
 
   private static double[] mergeNullable(double[] a, double[] b) {

@@ -46,6 +46,13 @@ public final class InputFiles {
     }
   }
 
+  /** Each file's index in the list, by its {@link #key}: the file part of every record's identity. */
+  public static java.util.Map<String, Integer> indexByKey(List<FileStatus> files) {
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < files.size(); i++) index.put(key(files.get(i).getPath()), i);
+    return index;
+  }
+
   /** A file's path without scheme and authority, as Hadoop splits and listings give it. */
   public static String key(Path p) {
     return p.toUri().getPath();

@@ -1,0 +1,96 @@
+package dev.dptrain.driver.ml;
+
+import dev.dptrain.driver.io.BatchScorer;
+import dev.dptrain.model.io.SavedModel;
+import dev.dptrain.worker.data.LabelRule;
+import dev.dptrain.worker.data.RowRecords;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/** A trained dptrain regressor: {@code transform} scores on the executors ({@link BatchScorer}). */
+public class DptrainRegressionModel extends RegressionModel<Vector, DptrainRegressionModel>
+    implements DptrainParams<DptrainRegressionModel>, MLWritable {
+  private static final long serialVersionUID = 1L;
+  private final String uid;
+  private final transient SavedModel saved;
+
+  public DptrainRegressionModel(String uid, SavedModel saved) {
+    this.uid = uid;
+    this.saved = saved;
+    setDptrainDefaults();
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The dptrain model: network config, parameters, BN statistics, standardisation, provenance. */
+  public SavedModel savedModel() {
+    return saved;
+  }
+
+  @Override
+  public int numFeatures() {
+    return saved.spec().input().size();
+  }
+
+  @Override
+  public double predict(Vector features) {
+    float[] x = new float[features.size()];
+    for (int j = 0; j < x.length; j++) x[j] = (float) features.apply(j);
+    return BatchScorer.one(saved, x)[1][0];
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    if (getPredictionCol().isEmpty()) return dataset.toDF();
+    Dataset<Row> df = dataset.toDF();
+    int at = df.schema().fieldIndex(getFeaturesCol());
+    RowRecords reader = new RowRecords(numFeatures(), LabelRule.IGNORED, getFeaturesCol(), null);
+    BatchScorer scorer = new BatchScorer(JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()), saved);
+    JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> scorer.score(it,
+        (row, x, off) -> reader.example(row, at, "row").copyTo(x, off),
+        (row, raw, y, off) -> {
+          Object[] v = new Object[row.size() + 1];
+          for (int i = 0; i < row.size(); i++) v[i] = row.get(i);
+          v[row.size()] = (double) y[off];
+          return RowFactory.create(v);
+        }));
+    return dataset.sparkSession().createDataFrame(rows, out);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return DptrainRegressor.schema(schema, getFeaturesCol(), null, getPredictionCol());
+  }
+
+  @Override
+  public DptrainRegressionModel copy(ParamMap extra) {
+    return copyValues(new DptrainRegressionModel(uid, saved), extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new ModelWriter(this, saved);
+  }
+
+  public static MLReader<DptrainRegressionModel> read() {
+    return new ModelReader<>(DptrainRegressionModel::new);
+  }
+
+  public static DptrainRegressionModel load(String path) {
+    return read().load(path);
+  }
+}

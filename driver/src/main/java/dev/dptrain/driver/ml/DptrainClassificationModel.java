@@ -36,14 +36,19 @@ public class DptrainClassificationModel extends ProbabilisticClassificationModel
   private final transient SavedModel saved;
 
   public DptrainClassificationModel(String uid, SavedModel saved) {
+    this(PendingUid.hold(uid), saved, true);
+  }
+
+  private DptrainClassificationModel(String uid, SavedModel saved, boolean held) {
     this.uid = uid;
     this.saved = saved;
+    PendingUid.release();
     setDptrainDefaults();
   }
 
   @Override
   public String uid() {
-    return uid;
+    return PendingUid.of(uid);
   }
 
   /** The dptrain model: network config, parameters, BN statistics, standardisation, provenance. */

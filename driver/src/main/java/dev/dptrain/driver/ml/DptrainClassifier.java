@@ -25,7 +25,12 @@ public class DptrainClassifier extends ProbabilisticClassifier<Vector, DptrainCl
   private final String uid;
 
   public DptrainClassifier(String uid) {
+    this(PendingUid.hold(uid), true);
+  }
+
+  private DptrainClassifier(String uid, boolean held) {
     this.uid = uid;
+    PendingUid.release();
     setDptrainDefaults();
   }
 
@@ -35,7 +40,7 @@ public class DptrainClassifier extends ProbabilisticClassifier<Vector, DptrainCl
 
   @Override
   public String uid() {
-    return uid;
+    return PendingUid.of(uid);
   }
 
   @Override

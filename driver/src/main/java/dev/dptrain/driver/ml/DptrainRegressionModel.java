@@ -25,14 +25,19 @@ public class DptrainRegressionModel extends RegressionModel<Vector, DptrainRegre
   private final transient SavedModel saved;
 
   public DptrainRegressionModel(String uid, SavedModel saved) {
+    this(PendingUid.hold(uid), saved, true);
+  }
+
+  private DptrainRegressionModel(String uid, SavedModel saved, boolean held) {
     this.uid = uid;
     this.saved = saved;
+    PendingUid.release();
     setDptrainDefaults();
   }
 
   @Override
   public String uid() {
-    return uid;
+    return PendingUid.of(uid);
   }
 
   /** The dptrain model: network config, parameters, BN statistics, standardisation, provenance. */

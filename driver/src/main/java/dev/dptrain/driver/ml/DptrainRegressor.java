@@ -22,7 +22,12 @@ public class DptrainRegressor extends Regressor<Vector, DptrainRegressor, Dptrai
   private final String uid;
 
   public DptrainRegressor(String uid) {
+    this(PendingUid.hold(uid), true);
+  }
+
+  private DptrainRegressor(String uid, boolean held) {
     this.uid = uid;
+    PendingUid.release();
     setDptrainDefaults();
   }
 
@@ -32,7 +37,7 @@ public class DptrainRegressor extends Regressor<Vector, DptrainRegressor, Dptrai
 
   @Override
   public String uid() {
-    return uid;
+    return PendingUid.of(uid);
   }
 
   @Override

@@ -2,11 +2,7 @@ package dev.dptrain.driver.ml;
 
 import dev.dptrain.driver.io.BatchScorer;
 import dev.dptrain.model.io.SavedModel;
-import dev.dptrain.worker.data.LabelRule;
-import dev.dptrain.worker.data.RowRecords;
 import java.util.Arrays;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -17,7 +13,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -97,27 +92,20 @@ public class DptrainClassificationModel extends ProbabilisticClassificationModel
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
-    Dataset<Row> df = dataset.toDF();
-    int at = df.schema().fieldIndex(getFeaturesCol());
     int classes = numClasses();
     boolean pair = sigmoidPair();
     boolean[] keep = {!getPredictionCol().isEmpty(), !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty()};
     double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
-    RowRecords reader = new RowRecords(numFeatures(), LabelRule.IGNORED, getFeaturesCol(), null);
-    BatchScorer scorer = new BatchScorer(JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()), saved);
-    JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> scorer.score(it,
-        (row, x, off) -> reader.example(row, at, "row").copyTo(x, off),
-        (row, raw, y, off) -> {
-          double[] p = pair ? new double[] {1 - y[off], y[off]} : new double[classes];
-          if (!pair) for (int k = 0; k < classes; k++) p[k] = y[off + k];
-          Object[] v = Arrays.copyOf(rowValues(row), row.size() + 3);
-          int n = row.size();
-          if (keep[0]) v[n++] = (double) choose(p, thresholds);
-          if (keep[1]) v[n++] = Vectors.dense(raw(raw, off, classes, pair));
-          if (keep[2]) v[n++] = Vectors.dense(p);
-          return RowFactory.create(Arrays.copyOf(v, n));
-        }));
-    return dataset.sparkSession().createDataFrame(rows, out);
+    return MlScoring.append(dataset, saved, getFeaturesCol(), out, (row, raw, y, off) -> {
+      double[] p = pair ? new double[] {1 - y[off], y[off]} : new double[classes];
+      if (!pair) for (int k = 0; k < classes; k++) p[k] = y[off + k];
+      Object[] v = new Object[3];
+      int n = 0;
+      if (keep[0]) v[n++] = (double) choose(p, thresholds);
+      if (keep[1]) v[n++] = Vectors.dense(raw(raw, off, classes, pair));
+      if (keep[2]) v[n++] = Vectors.dense(p);
+      return Arrays.copyOf(v, n);
+    });
   }
 
   @Override
@@ -130,12 +118,6 @@ public class DptrainClassificationModel extends ProbabilisticClassificationModel
                            String rawPredictionCol, String probabilityCol) {
     return MlSchema.output(schema, featuresCol, labelCol, new String[] {predictionCol, rawPredictionCol, probabilityCol},
         new DataType[] {DataTypes.DoubleType, MlSchema.VECTOR, MlSchema.VECTOR});
-  }
-
-  private static Object[] rowValues(Row row) {
-    Object[] v = new Object[row.size()];
-    for (int i = 0; i < v.length; i++) v[i] = row.get(i);
-    return v;
   }
 
   /** Spark's rule: the most probable class, or the largest probability / threshold. */

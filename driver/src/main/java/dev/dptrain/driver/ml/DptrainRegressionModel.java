@@ -2,10 +2,6 @@ package dev.dptrain.driver.ml;
 
 import dev.dptrain.driver.io.BatchScorer;
 import dev.dptrain.model.io.SavedModel;
-import dev.dptrain.worker.data.LabelRule;
-import dev.dptrain.worker.data.RowRecords;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -14,7 +10,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /** A trained dptrain regressor: {@code transform} scores on the executors ({@link BatchScorer}). */
@@ -61,19 +56,7 @@ public class DptrainRegressionModel extends RegressionModel<Vector, DptrainRegre
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     if (getPredictionCol().isEmpty()) return dataset.toDF();
-    Dataset<Row> df = dataset.toDF();
-    int at = df.schema().fieldIndex(getFeaturesCol());
-    RowRecords reader = new RowRecords(numFeatures(), LabelRule.IGNORED, getFeaturesCol(), null);
-    BatchScorer scorer = new BatchScorer(JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()), saved);
-    JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> scorer.score(it,
-        (row, x, off) -> reader.example(row, at, "row").copyTo(x, off),
-        (row, raw, y, off) -> {
-          Object[] v = new Object[row.size() + 1];
-          for (int i = 0; i < row.size(); i++) v[i] = row.get(i);
-          v[row.size()] = (double) y[off];
-          return RowFactory.create(v);
-        }));
-    return dataset.sparkSession().createDataFrame(rows, out);
+    return MlScoring.append(dataset, saved, getFeaturesCol(), out, (row, raw, y, off) -> new Object[] {(double) y[off]});
   }
 
   @Override

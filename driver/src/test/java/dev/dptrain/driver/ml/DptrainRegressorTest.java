@@ -43,10 +43,23 @@ class DptrainRegressorTest {
     return spark.createDataFrame(rows, schema).repartition(2);
   }
 
+  /**
+   * A user's plain session: Spark's defaults (Java serialization), none of dptrain's settings;
+   * the stages must not depend on them.
+   */
   @Test
   void fitsSavesAndLoads() throws java.io.IOException {
     SparkTestAccess.stopSharedContext();
-    SparkSession spark = SparkTestAccess.session();
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("plain")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      fitSaveLoad(spark);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private void fitSaveLoad(SparkSession spark) throws java.io.IOException {
     Dataset<Row> train = linear(spark, 2000, 1);
     DptrainRegressor reg = new DptrainRegressor().setModel(LINEAR).setOptimizer("adam").setLr(0.05).setEpochs(8)
         .setBatchSize(50).setStandardize("none").setProgress("off");

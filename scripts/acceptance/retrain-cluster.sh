@@ -9,7 +9,9 @@ source "$(dirname "$0")/../lib.sh"
 dptrain_build
 work=$DPTRAIN_ROOT/target/retrain-cluster
 rm -rf "$work" && mkdir -p "$work"
-export DPTRAIN_CLUSTER_DIR="$work/cluster" DPTRAIN_CLASSPATH="$(dptrain_classpath)"
+CP="$(dptrain_classpath)"
+EXEC_OPTS="$(DPTRAIN_HEAP=1g dptrain_jvm_opts | sed 's/-Xmx[^ ]* //')"
+export DPTRAIN_CLUSTER_DIR="$work/cluster" DPTRAIN_CLASSPATH="$CP"
 MASTER=$("$DPTRAIN_ROOT/scripts/cluster-local.sh" start 2 | grep '^spark://')
 trap '"$DPTRAIN_ROOT/scripts/cluster-local.sh" stop >/dev/null' EXIT
 fashion=/usr/share/datasets/fashion-mnist
@@ -26,7 +28,19 @@ data {
   test-images = "$fashion/t10k-images-idx3-ubyte.gz", test-labels = "$fashion/t10k-labels-idx1-ubyte.gz"
   limit = 20000
 }
-spark { partitions = 2 }
+spark {
+  partitions = 2
+  conf {
+    spark.driver.host = "127.0.0.1"
+    spark.executor.memory = "1g"
+    spark.executor.cores = "1"
+    spark.cores.max = "2"
+    # the cluster's SPARK_HOME holds the jars only: the executors need this build's classes too
+    spark.executor.extraClassPath = "$CP"
+    spark.executor.extraJavaOptions = "$EXEC_OPTS"
+    spark.scheduler.minRegisteredResourcesRatio = "1.0"
+  }
+}
 output { dir = unused, progress = lines }
 CONF
 }

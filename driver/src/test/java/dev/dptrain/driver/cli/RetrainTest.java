@@ -79,6 +79,17 @@ class RetrainTest {
         "the current model is untouched");
     assertFalse(Files.exists(Path.of(work)), "the candidate's run left the work directory");
 
+    // train.init-from with another architecture: refused before any data is read, naming the layer
+    Path wide = dir.resolve("wide.conf");
+    Files.writeString(wide, Files.readString(good).replace("units = 32", "units = 64")
+        .replace("epochs = 1,", "epochs = 1, init-from = \"" + models.resolve("versions/v0002/model") + "\",")
+        .replace("\"unused\"", "\"" + dir.resolve("wide") + "\""));
+    CliRunner.Result refusedInit = CliRunner.run("train", wide.toString());
+    assertEquals(4, refusedInit.status(), refusedInit.out() + refusedInit.err());
+    assertTrue(refusedInit.err().contains("layer 0 is dense(64, he_normal) here, dense(32, he_normal) in the saved model"),
+        refusedInit.err());
+    assertEquals(1, refusedInit.err().lines().count(), refusedInit.err());
+
     // a crash after the first of two epochs: the run directory holds that epoch's checkpoint
     String init = "file:" + models.resolve("versions/v0002/model");
     CliRunner.Result partial = CliRunner.run("train", config("partial", "type = adam, lr = 0.002", 1, work).toString(),

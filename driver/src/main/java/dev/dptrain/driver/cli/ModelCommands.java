@@ -68,18 +68,26 @@ final class ModelCommands {
     String modelDir = a.required("--model");
     DataSource src = source(a, a.required("--data"), true);
     try (SparkSession spark = session(a, "dptrain evaluate")) {
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
-      Network net = Network.build(model.spec());
-      Shape shape = net.spec().input();
-      JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
-          DistributedData.records(spark, src, shape, TrainingData.labelRule(net)), shape, sc.defaultParallelism(), 0, 0),
-          model.standardizer());
-      Evaluation ev = DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
+      SavedModel model = ModelStore.load(modelDir, spark.sparkContext().hadoopConfiguration());
+      Evaluation ev = evaluateOn(spark, model, src);
       out.printf(Locale.ROOT, "dptrain: %s: %d examples  loss %.6f%s%n", src.path(), ev.count, ev.meanLoss(),
           ev.hasAccuracy ? String.format(Locale.ROOT, "  accuracy %.6f", ev.accuracy()) : "");
-      rdd.unpersist(false);
       return 0;
+    }
+  }
+
+  /** The one evaluation of a saved model on labelled data: read on the executors, standardised its way. */
+  static Evaluation evaluateOn(SparkSession spark, SavedModel model, DataSource src) throws IOException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Network net = Network.build(model.spec());
+    Shape shape = net.spec().input();
+    JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
+        DistributedData.records(spark, src, shape, TrainingData.labelRule(net)), shape, sc.defaultParallelism(), 0, 0),
+        model.standardizer());
+    try {
+      return DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
+    } finally {
+      rdd.unpersist(false);
     }
   }
 

@@ -9,9 +9,11 @@ import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.worker.PackedPartition;
-import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.worker.data.Example;
+import dev.dptrain.worker.data.RecordKey;
 import dev.dptrain.worker.data.LabelRule;
 import java.io.IOException;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
@@ -20,27 +22,39 @@ import org.apache.spark.sql.SparkSession;
  * with the standardisation fitted on the training partitions in one distributed pass and applied
  * to both, cached with lineage back to the input files.
  */
-record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
-                    Standardizer standardizer) {
-  static TrainingData load(RunConfig rc, SparkSession spark) throws IOException {
+public record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
+                           Standardizer standardizer) {
+  /** The config's data; {@code fixed}: the standardisation to apply (a warm start's), null = fit it. */
+  static TrainingData load(RunConfig rc, SparkSession spark, Standardizer fixed) throws IOException {
     Network net = Network.build(rc.network());
     LabelRule rule = labelRule(net);
     RunConfig.Data d = rc.data();
-    int partitions = rc.spark().partitions();
-    long seed = rc.train().seed();
     Shape shape = rc.network().input();
-    JavaRDD<PackedPartition> train = DistributedData.partitions(
-        DistributedData.records(spark, d.train(), shape, rule), shape, partitions, seed, d.limit());
-    Standardizer st = DistributedStandardizer.fit(train, d.standardize(), d.perChannel(), rc.spark().treeDepth());
-    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(train, st);
-    JavaRDD<PackedPartition> testRdd = d.test() == null ? null : DistributedData.cache(DistributedData.partitions(
-        DistributedData.records(spark, d.test(), shape, rule), shape, partitions, seed, 0), st);
+    return of(DistributedData.records(spark, d.train(), shape, rule),
+        d.test() == null ? null : DistributedData.records(spark, d.test(), shape, rule), shape,
+        rc.spark().partitions(), rc.train().seed(), d.limit(),
+        fixed, d.standardize(), d.perChannel(), rc.spark().treeDepth());
+  }
+
+  /**
+   * Any records (files, a DataFrame) in {@code partitions} balanced partitions, standardised and
+   * cached. {@code fixed}: a fitted standardisation to apply as it is; null = fit one ({@code mode},
+   * {@code perChannel}) on the training partitions.
+   */
+  public static TrainingData of(JavaPairRDD<RecordKey, Example> train, JavaPairRDD<RecordKey, Example> test,
+                                Shape shape, int partitions, long seed, long limit, Standardizer fixed,
+                                Standardizer.Mode mode, boolean perChannel, int treeDepth) {
+    JavaRDD<PackedPartition> packed = DistributedData.partitions(train, shape, partitions, seed, limit);
+    Standardizer fitted = fixed != null ? fixed : DistributedStandardizer.fit(packed, mode, perChannel, treeDepth);
+    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(packed, fitted);
+    JavaRDD<PackedPartition> testRdd = test == null ? null
+        : DistributedData.cache(DistributedData.partitions(test, shape, partitions, seed, 0), fitted);
     long n = DistributedData.run(() -> trainRdd.map(p -> (long) p.size()).reduce(Long::sum));
-    return new TrainingData(n, trainRdd, testRdd, st);
+    return new TrainingData(n, trainRdd, testRdd, fitted);
   }
 
   /** Labels the network's loss accepts; the data formats carry one label per example. */
-  static LabelRule labelRule(Network net) {
+  public static LabelRule labelRule(Network net) {
     if (net.labelWidth() != 1) {
       throw new Conf.ConfigError("loss " + net.spec().loss() + " with " + net.outputSize()
           + " outputs needs " + net.labelWidth() + " labels per example; the data formats carry one");

@@ -5,8 +5,10 @@ package dev.dptrain.worker.data;
  * between a reader and the shuffle that balances examples over partitions. 8-bit images (IDX)
  * keep their {@code pixels} (value = byte / 255) and no {@code features}: a quarter of the bytes
  * through the shuffle and in the cache; every other format has float {@code features}.
+ * Serializable for a Spark session on Java serialization (a Spark ML user's own session); dptrain's
+ * sessions use Kryo.
  */
-public record Example(float[] features, byte[] pixels, float label) {
+public record Example(float[] features, byte[] pixels, float label) implements java.io.Serializable {
   public Example(float[] features, float label) {
     this(features, null, label);
   }

@@ -66,6 +66,10 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
     Conf d = root.object("data");
     Data data = parseData(d);
+    if (train.earlyStopping() != null && data.test() == null) {
+      throw root.error("train.early-stopping", "test data to validate on (data.test, or data.test-images and"
+          + " data.test-labels)", "none");
+    }
     d.finish();
     Conf s = root.object("spark");
     Map<String, String> extra = new LinkedHashMap<>();

@@ -213,6 +213,7 @@ public final class Main {
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
         state = trainer.fit(trainRdd, testRdd, TrainingLoop.Listener.all(progress, metrics));
+        if (rc.train().earlyStopping() != null) out.println("dptrain: " + rc.train().earlyStopping().describe(state));
       } finally {
         writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }

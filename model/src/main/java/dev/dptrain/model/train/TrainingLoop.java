@@ -74,6 +74,7 @@ public final class TrainingLoop {
   private Function<TrainingState, Evaluation> validation;
   private Consumer<TrainingState> checkpoint;
   private long checkpointEvery;
+  private final EarlyStopping earlyStopping;
 
   public TrainingLoop(Network network, TrainSpec spec, long stepsPerEpoch) {
     this.stepper = new Stepper(network, spec, stepsPerEpoch * spec.epochs());
@@ -81,6 +82,7 @@ public final class TrainingLoop {
     this.epochs = spec.epochs();
     this.seed = spec.seed();
     this.stepsPerEpoch = stepsPerEpoch;
+    this.earlyStopping = spec.earlyStopping();
   }
 
   /** A fresh state (see {@link Stepper#initialState}). */
@@ -102,12 +104,17 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains {@code state} in place from where it is to the last epoch, or until a stop request.
-   * Returns true when every epoch ran; either way the source has been released.
+   * Trains {@code state} in place from where it is to the last epoch, or until early stopping
+   * ends it (then, and at the last epoch, the best epoch's parameters are restored), or until a stop
+   * request. Returns true when training ended normally (all epochs or early stopping), false on a
+   * stop request; either way the source has been released.
    */
   public boolean run(TrainingState state, StepSource source, Listener listener) {
     if (listener == null) listener = QUIET;
-    while (state.epoch < epochs) {
+    if (earlyStopping != null && validation == null) {
+      throw new IllegalArgumentException("train.early-stopping watches the validation metrics: it needs test data");
+    }
+    while (state.epoch < epochs && !(earlyStopping != null && earlyStopping.exhausted(state))) {
       while (state.stepInEpoch < stepsPerEpoch) {
         listener.beforeStep(state);
         long t0 = System.nanoTime();
@@ -135,11 +142,13 @@ public final class TrainingLoop {
       if (validation != null) {
         source.release(); // validation may need the executors
         val = validation.apply(state);
+        if (earlyStopping != null) earlyStopping.record(state.epoch, val, state);
       }
       state.nextEpoch();
       if (checkpoint != null) checkpoint.accept(state);
       listener.onEpoch(state.epoch - 1, train, val);
     }
+    if (earlyStopping != null && state.best != null) EarlyStopping.restoreBest(state);
     source.release();
     return true;
   }

@@ -88,6 +88,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     Output output = new Output(o.string("dir", "runs/latest"), o.integer("checkpoint-every", 0, 0, Long.MAX_VALUE),
         (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE), o.oneOf("progress", "auto", "auto", "bar", "lines", "off"));
     o.finish();
+    root.has("search"); // read by dptrain search (driver/tuning/SearchConfig); train ignores it
     root.finish();
     return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()));
   }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The one error path of the {@code dptrain} command: any failure, on the driver or from a Spark
  * task, becomes one line {@code dptrain: error: ...} and an exit status (README, "When things go
  * wrong"): {@value #USAGE} usage or config, {@value #DATA} input data, {@value #MODEL} model or
- * checkpoint file, {@value #IO} output path or I/O, {@value #DIVERGED} training diverged,
+ * checkpoint file, {@value #IO} output path or I/O, {@value #DIVERGED} training diverged, {@value #CHECK_FAILED} a sanity check failed,
  * {@value #INTERNAL} anything else.
  */
 final class Failures {
@@ -26,6 +26,8 @@ final class Failures {
   static final int MODEL = 4;
   static final int IO = 5;
   static final int DIVERGED = 6;
+  /** {@code dptrain check}: at least one sanity check failed (each printed with what it means). */
+  static final int CHECK_FAILED = 7;
 
   private Failures() {}
 

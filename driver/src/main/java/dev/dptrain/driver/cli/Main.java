@@ -56,6 +56,9 @@ public final class Main {
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
                              [DATA OPTIONS] [--master URL]
              dptrain info CONFIG | --model DIR
+             dptrain check CONFIG [--steps N] [--master URL]
+             dptrain lr-find CONFIG [--min-lr X] [--max-lr Y] [--steps N] [--master URL]
+             dptrain search CONFIG [--master URL]
       DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension)
                     --label-column C  --features-column C  --header  --delimiter C
       any command: --debug (or DPTRAIN_DEBUG=1) prints the stack trace of an error""";
@@ -72,6 +75,9 @@ public final class Main {
       return switch (args[0]) {
         case "train" -> runTrain(args, out, err);
         case "info" -> runInfo(args, out, err);
+        case "check" -> TuningCommands.check(configArg(args), CliArgs.parse(args, 2, TuningCommands.CHECK_FLAGS), out);
+        case "lr-find" -> TuningCommands.lrFind(configArg(args), CliArgs.parse(args, 2, TuningCommands.LR_FIND_FLAGS), out);
+        case "search" -> SearchCommand.run(configArg(args), CliArgs.parse(args, 2, SearchCommand.FLAGS), out);
         case "evaluate" -> ModelCommands.evaluate(CliArgs.parse(args, 1, ModelCommands.EVALUATE_FLAGS), out);
         case "predict" -> ModelCommands.predict(CliArgs.parse(args, 1, ModelCommands.PREDICT_FLAGS), out);
         default -> usage(err, "unknown command " + args[0]);
@@ -88,6 +94,12 @@ public final class Main {
       err.flush();
       return o.exit();
     }
+  }
+
+  /** The CONFIG argument of a command that takes one first. */
+  private static String configArg(String[] args) {
+    if (args.length < 2 || args[1].startsWith("--")) throw new CliArgs.UsageError(args[0] + " needs a CONFIG file");
+    return args[1];
   }
 
   private static int usage(PrintStream err, String problem) {
@@ -159,12 +171,8 @@ public final class Main {
 
   static TrainingState train(RunConfig rc, Map<String, String> settings, String master, Takeover takeover,
                              PrintStream out, PrintStream err) throws Exception {
-    SparkConf conf = SparkSessions.baseConf("dptrain " + rc.source());
-    if (!conf.contains("spark.master")) conf.setMaster(master);
-    rc.spark().conf().forEach(conf::set);
-    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+    try (SparkSession spark = session(rc, master)) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      sc.setLogLevel("WARN");
       Configuration hadoop = sc.hadoopConfiguration();
       String dir = rc.output().dir();
       // Everything that can be checked before the work is checked here, before any data is read.
@@ -196,6 +204,7 @@ public final class Main {
         out.println("dptrain: warning: " + data.standardizer().constantCount() + " of " + data.standardizer().mean().length
             + " standardisation groups are constant in the training data; they are centred and not scaled (std 1)");
       }
+      TuningCommands.warnAtStepZero(rc, data, err);
       String checkpointDir = rc.output().checkpointEvery() > 0 ? dir + "/checkpoints" : null;
       SparkTrainer.Options opts = SparkTrainer.Options.builder()
           .optTreeDepth(rc.spark().treeDepth())
@@ -228,6 +237,16 @@ public final class Main {
       RunRecord.write(dir, hadoop, settings, "finished", started);
       return state;
     }
+  }
+
+  /** The run's Spark session: the config's master unless spark-submit set one, plus spark.conf; logs at WARN. */
+  static SparkSession session(RunConfig rc, String master) {
+    SparkConf conf = SparkSessions.baseConf("dptrain " + rc.source());
+    if (!conf.contains("spark.master")) conf.setMaster(master);
+    rc.spark().conf().forEach(conf::set);
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
   }
 
   /**

@@ -164,7 +164,7 @@ public final class HtmlReport {
     return out;
   }
 
-  private static final String CSS = """
+  static final String CSS = """
       body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f8fafc;margin:0;padding:24px 32px}
       h1{font-size:22px;margin:0}h2{font-size:15px;margin:0 0 8px}.sub{color:#64748b;margin:4px 0 0}
       .cards{display:flex;flex-wrap:wrap;gap:12px;margin:20px 0}

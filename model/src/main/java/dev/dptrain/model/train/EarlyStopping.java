@@ -38,6 +38,11 @@ public record EarlyStopping(Metric metric, int patience, double minDelta) implem
       return this == VALIDATION_LOSS ? -validation.meanLoss() : validation.accuracy();
     }
 
+    /** The score of a metric value (higher is better). */
+    public double score(double value) {
+      return this == VALIDATION_LOSS ? -value : value;
+    }
+
     /** The metric's value from a {@link #score}. */
     public double value(double score) {
       return this == VALIDATION_LOSS ? -score : score;

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.check.SanityChecks;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
@@ -79,7 +80,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     for (Class<?> c : new Class<?>[] {NetworkSpec.class, Shape.class, Init.class, Init.Scheme.class,
         LayerSpec.DenseSpec.class, LayerSpec.ActivationSpec.class, LayerSpec.SoftmaxSpec.class,
         LayerSpec.BatchNormSpec.class, LayerSpec.DropoutSpec.class, Dataset.class,
-        PackedPartition.class, StepCoordinates.class, IdxRecords.Header.class, SanityChecks.Result.class}) {
+        PackedPartition.class, StepCoordinates.class, IdxRecords.Header.class, SanityChecks.Result.class, LayerHealth.class}) {
       kryo.register(c, java);
     }
   }

@@ -63,6 +63,9 @@ public final class Main {
                     --label-column C  --features-column C  --header  --delimiter C
       any command: --debug (or DPTRAIN_DEBUG=1) prints the stack trace of an error""";
 
+  /** Examples of the per-epoch layer-health probe (metrics.jsonl layers_health). */
+  static final int HEALTH_EXAMPLES = 256;
+
   static int run(String[] argv, PrintStream out, PrintStream err) {
     List<String> list = new ArrayList<>(List.of(argv));
     boolean debug = list.remove("--debug") | "1".equals(System.getenv("DPTRAIN_DEBUG"));
@@ -213,7 +216,7 @@ public final class Main {
           .optTransport(StepTransport.Kind.parse(rc.spark().transport()))
           .optChannelPort(rc.spark().channelPort())
           .build();
-      SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
+      SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts).measureLayerHealth(HEALTH_EXAMPLES);
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
           rc.train().epochs(), System::nanoTime);

@@ -1,5 +1,7 @@
 package dev.dptrain.driver.tuning;
 
+import dev.dptrain.model.Network;
+import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.check.SanityChecks;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.train.TrainSpec;
@@ -9,8 +11,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * Runs {@link SanityChecks} in one Spark task, on the first examples of the first training
- * partition: the examples stay on the executor, only the results come back.
+ * Runs {@link SanityChecks} and {@link LayerHealth} in one Spark task, on the first examples of the
+ * first training partition: the examples stay on the executor, only the results come back.
  */
 public final class SparkChecks {
   private SparkChecks() {}
@@ -23,5 +25,17 @@ public final class SparkChecks {
         .collect();
     if (r.isEmpty()) throw new IllegalStateException("the first training partition is empty: nothing to check");
     return r.get(0);
+  }
+
+  /** {@link LayerHealth} of the network with these parameters on the first {@code examples} examples of partition 0. */
+  public static List<LayerHealth> health(JavaRDD<PackedPartition> train, NetworkSpec net, float[] params, float[] state,
+                                         long seed, int examples) {
+    float[] p = params.clone(); // the closure ships a snapshot; training goes on with the live arrays
+    float[] st = state.clone();
+    List<List<LayerHealth>> r = train.filter(part -> part.index() == 0 && part.size() > 0)
+        .map(part -> (List<LayerHealth>) new ArrayList<>(LayerHealth.measure(Network.build(net), p, st,
+            SanityChecks.head(part, Math.min(part.size(), examples)), seed)))
+        .collect();
+    return r.isEmpty() ? List.of() : r.get(0);
   }
 }

@@ -136,5 +136,15 @@ class TuningCommandsTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("dptrain: early stopping: best epoch 1 (validation-loss"), r.out());
     assertTrue(r.out().contains("stopped after epoch 2"), r.out());
+    // every epoch record carries the layer-health probe; the report has the gap verdict and the health charts
+    List<String> epochs = Files.readAllLines(dir.resolve("es/metrics.jsonl")).stream().filter(l -> l.contains("\"epoch\",")).toList();
+    assertEquals(2, epochs.size());
+    JsonNode health = new ObjectMapper().readTree(epochs.get(0)).get("layers_health");
+    assertEquals(3, health.size());
+    assertEquals("relu", health.get(1).get("name").asText());
+    double dead = health.get(1).get("dead_fraction").asDouble();
+    assertTrue(dead >= 0 && dead <= 1 && health.get(0).get("dead_fraction").isNull(), health.toString());
+    String report = Files.readString(dir.resolve("es/report.html"));
+    assertTrue(report.contains("id=\"verdict\"") && report.contains("id=\"chart-dead-relu\""), report);
   }
 }

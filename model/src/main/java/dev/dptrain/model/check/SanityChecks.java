@@ -75,7 +75,7 @@ public final class SanityChecks {
   }
 
   /** The first n examples as an in-memory data set. */
-  static Dataset head(Examples data, int n) {
+  public static Dataset head(Examples data, int n) {
     float[] x = new float[n * data.shape().size()];
     float[] y = new float[n * data.labelWidth()];
     data.copy(0, n, x, y);

@@ -3,6 +3,8 @@ package dev.dptrain.model.train;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
+import dev.dptrain.model.check.LayerHealth;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -14,7 +16,8 @@ import java.util.function.Function;
  * checkpoints and reports. Call order of the hooks, per step: {@link Listener#beforeStep},
  * {@link StepSource#step}, {@link Stepper#apply}, {@link Listener#onStep}, checkpoint every
  * {@code checkpointEvery} steps, {@link Listener#stopRequested}; per epoch: {@link StepSource#release}
- * (only when validating), validation, checkpoint, {@link Listener#onEpoch}.
+ * (only when validating or with an epoch-end job), validation, the epoch-end job, checkpoint,
+ * {@link Listener#onEpoch}.
  */
 public final class TrainingLoop {
   /** Progress callbacks; all default to doing nothing. */
@@ -30,6 +33,9 @@ public final class TrainingLoop {
 
     /** After each epoch: the epoch's training loss/accuracy and the validation's (null without validation). */
     default void onEpoch(int epoch, Evaluation train, Evaluation validation) {}
+
+    /** Per-layer signal health measured at the end of epoch {@code epoch}, before its {@link #onEpoch} (when a trainer measures it). */
+    default void onLayerHealth(int epoch, List<LayerHealth> layers) {}
 
     /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
     default boolean stopRequested(TrainingState state) {
@@ -55,6 +61,11 @@ public final class TrainingLoop {
         }
 
         @Override
+        public void onLayerHealth(int epoch, List<LayerHealth> layers) {
+          for (Listener l : listeners) l.onLayerHealth(epoch, layers);
+        }
+
+        @Override
         public boolean stopRequested(TrainingState state) {
           boolean stop = false;
           for (Listener l : listeners) stop |= l.stopRequested(state);
@@ -73,6 +84,7 @@ public final class TrainingLoop {
   private final long stepsPerEpoch;
   private Function<TrainingState, Evaluation> validation;
   private Consumer<TrainingState> checkpoint;
+  private Consumer<TrainingState> epochEnd;
   private long checkpointEvery;
   private final EarlyStopping earlyStopping;
 
@@ -93,6 +105,15 @@ public final class TrainingLoop {
   /** Validates after every epoch with {@code validate}, after releasing the step source. */
   public TrainingLoop validateWith(Function<TrainingState, Evaluation> validate) {
     this.validation = validate;
+    return this;
+  }
+
+  /**
+   * Runs {@code job} at the end of every epoch, after validation and before the state moves on
+   * (the step source released, so the job may use the executors).
+   */
+  public TrainingLoop atEpochEnd(Consumer<TrainingState> job) {
+    this.epochEnd = job;
     return this;
   }
 
@@ -139,11 +160,12 @@ public final class TrainingLoop {
       train.count = state.epochCount;
       train.correct = state.epochCorrect;
       Evaluation val = null;
+      if (validation != null || epochEnd != null) source.release(); // they may need the executors
       if (validation != null) {
-        source.release(); // validation may need the executors
         val = validation.apply(state);
         if (earlyStopping != null) earlyStopping.record(state.epoch, val, state);
       }
+      if (epochEnd != null) epochEnd.accept(state);
       state.nextEpoch();
       if (checkpoint != null) checkpoint.accept(state);
       listener.onEpoch(state.epoch - 1, train, val);

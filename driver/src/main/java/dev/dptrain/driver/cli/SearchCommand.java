@@ -5,6 +5,7 @@ import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.report.TuningPages;
 import dev.dptrain.driver.steps.StepTransport;
+import dev.dptrain.driver.tuning.Folds;
 import dev.dptrain.driver.tuning.RandomSearch;
 import dev.dptrain.driver.tuning.SearchConfig;
 import dev.dptrain.model.Evaluation;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code dptrain search CONFIG}: the config's {@code search} block run as trials of the Spark
- * trainer on data read and cached once, scored on the test data; writes {@code search.jsonl} (one
+ * trainer on data read and cached once, scored on the test data or by k-fold cross-validation
+ * over the training partitions ({@code search.folds}); writes {@code search.jsonl} (one
  * line per trial, rewritten atomically after each) and {@code search.html} into {@code output.dir}.
  */
 final class SearchCommand {
@@ -38,9 +40,13 @@ final class SearchCommand {
           + " (docs/config.md)");
     }
     SearchConfig sc = SearchConfig.parse(root.object("search"));
-    if (rc.data().test() == null) {
+    if (sc.folds() == 0 && rc.data().test() == null) {
       throw root.error("search", "test data to score the trials on (data.test, or data.test-images and"
-          + " data.test-labels)", "none");
+          + " data.test-labels), or search.folds = k for k-fold cross-validation", "none");
+    }
+    if (sc.folds() > rc.spark().partitions()) {
+      throw root.error("search.folds", "at most spark.partitions (" + rc.spark().partitions() + "): folds are groups of"
+          + " training partitions", sc.folds());
     }
     for (var values : sc.grid() ? sc.space().grid(sc.gridPoints()).subList(0, 1) : List.of(sc.space().sample(sc.seed(), 0))) {
       RunConfig.parse(new Conf(SearchConfig.apply(root.raw(), values), ""), config); // a bad path fails now, not at trial 1
@@ -51,17 +57,27 @@ final class SearchCommand {
       TrainingData data = TrainingData.load(rc, spark);
       SparkTrainer.Options opts = SparkTrainer.Options.builder().optTreeDepth(rc.spark().treeDepth())
           .optTransport(StepTransport.Kind.parse(rc.spark().transport())).optChannelPort(rc.spark().channelPort()).build();
+      // A fold's partitions are a pruned RDD, which Spark's barrier stages (the channel transport) refuse.
+      SparkTrainer.Options foldOpts = new SparkTrainer.Options(opts.treeDepth(), null, 0, 0, StepTransport.Kind.BROADCAST,
+          opts.channelPort());
       RandomSearch.TrialRunner runner = (trialConfig, epochs) -> {
         RunConfig trc = RunConfig.parse(new Conf(trialConfig.withValue("train.epochs", ConfigValueFactory.fromAnyRef(epochs)),
             ""), config);
         List<Evaluation> validation = new ArrayList<>();
-        new SparkTrainer(jsc, trc.network(), trc.train(), opts).fit(data.trainRdd(), data.testRdd(),
-            new TrainingLoop.Listener() {
-              @Override
-              public void onEpoch(int epoch, Evaluation train, Evaluation val) {
-                validation.add(val);
-              }
-            });
+        TrainingLoop.Listener pool = new TrainingLoop.Listener() {
+          @Override
+          public void onEpoch(int epoch, Evaluation tr, Evaluation v) {
+            if (validation.size() <= epoch) validation.add(v);
+            else validation.get(epoch).merge(v); // pooled over the folds
+          }
+        };
+        if (sc.folds() == 0) {
+          new SparkTrainer(jsc, trc.network(), trc.train(), opts).fit(data.trainRdd(), data.testRdd(), pool);
+        }
+        for (int f = 0; f < sc.folds(); f++) {
+          new SparkTrainer(jsc, trc.network(), trc.train(), foldOpts).fit(Folds.train(data.trainRdd(), sc.folds(), f),
+              Folds.validation(data.trainRdd(), sc.folds(), f), pool);
+        }
         return validation;
       };
       String dir = rc.output().dir();

@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  *
  * @param coarseTrials random search: trials sampled from the whole space, each {@code coarseEpochs} long;
  *     the remaining {@code trials - coarseTrials} sample around the best and train {@code train.epochs}
+ * @param folds 0 = score on the held-out test data; k &ge; 2 = k-fold cross-validation over the
+ *     training partitions ({@link Folds})
  */
 public record SearchConfig(SearchSpace space, boolean grid, int trials, int coarseTrials, int coarseEpochs,
-                           int gridPoints, EarlyStopping.Metric metric, long seed) {
+                           int gridPoints, EarlyStopping.Metric metric, long seed, int folds) {
   public static SearchConfig parse(Conf s) {
     boolean grid = s.oneOf("method", "random", "random", "grid").equals("grid");
     int trials = (int) s.integer("trials", 20, 1, 100_000);
@@ -33,11 +35,13 @@ public record SearchConfig(SearchSpace space, boolean grid, int trials, int coar
     EarlyStopping.Metric metric = EarlyStopping.Metric.parse(
         s.oneOf("metric", "validation-accuracy", "validation-accuracy", "validation-loss"));
     long seed = s.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+    int folds = (int) s.integer("folds", 0, 0, 1000);
+    if (folds == 1) throw s.error("folds", "0 (holdout on the test data) or k >= 2 (k-fold cross-validation)", 1);
     List<SearchSpace.Param> params = new ArrayList<>();
     for (Conf p : s.objectList("space")) params.add(param(p));
     s.finish();
     if (params.isEmpty()) throw s.error("space", "at least one parameter { path = ..., log-uniform = [lo, hi] }", "[]");
-    return new SearchConfig(new SearchSpace(params), grid, trials, coarse, coarseEpochs, points, metric, seed);
+    return new SearchConfig(new SearchSpace(params), grid, trials, coarse, coarseEpochs, points, metric, seed, folds);
   }
 
   private static final Pattern PATH = Pattern.compile("(train|model)(\\.[a-z0-9-]+(\\[\\d+\\])?)+");

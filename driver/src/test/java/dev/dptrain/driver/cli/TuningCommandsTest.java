@@ -129,6 +129,21 @@ class TuningCommandsTest {
     assertEquals(first, second);
   }
 
+  /** k-fold: no test data needed; every trial trains once per fold and is scored on the pooled folds. */
+  @Test
+  void searchWithCrossValidation() throws Exception {
+    Path c = config("cv", MLP, "epochs = 1, optimizer { type = sgd, momentum = 0.9 }", """
+        search {
+          method = grid, grid-points = 2, folds = 2
+          space = [ { path = "train.optimizer.lr", log-uniform = [0.01, 0.1] } ]
+        }""");
+    Files.writeString(c, Files.readString(c).replaceAll("(?m)^\\s*test-images = .*$", ""));
+    Run r = run("search", c.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertEquals(2, Files.readAllLines(dir.resolve("cv/search.jsonl")).size());
+    assertTrue(r.out().contains("dptrain search: best trial"), r.out());
+  }
+
   @Test
   void earlyStoppingEndToEnd() throws Exception {
     Run r = run("train", config("es", MLP, "epochs = 30, optimizer { type = sgd, lr = 0.5, momentum = 0.9 },"

@@ -283,7 +283,7 @@ public final class Main {
       }
       default -> throw new Failures.CliFailure(Failures.USAGE, "output.dir " + dir + " " + what
           + "; expected the same config (only " + String.join(", ", RunRecord.SAFE.stream().sorted().toList())
-          + " and spark.conf.* may change); use --new-run to move the old run aside or --force to train into it anyway");
+          + ", spark.conf.* and search.* may change); use --new-run to move the old run aside or --force to train into it anyway");
     }
   }
 

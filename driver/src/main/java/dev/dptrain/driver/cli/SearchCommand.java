@@ -55,8 +55,7 @@ final class SearchCommand {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Configuration hadoop = jsc.hadoopConfiguration();
       TrainingData data = TrainingData.load(rc, spark);
-      SparkTrainer.Options opts = SparkTrainer.Options.builder().optTreeDepth(rc.spark().treeDepth())
-          .optTransport(StepTransport.Kind.parse(rc.spark().transport())).optChannelPort(rc.spark().channelPort()).build();
+      SparkTrainer.Options opts = TuningCommands.stepOptions(rc);
       // A fold's partitions are a pruned RDD, which Spark's barrier stages (the channel transport) refuse.
       SparkTrainer.Options foldOpts = new SparkTrainer.Options(opts.treeDepth(), null, 0, 0, StepTransport.Kind.BROADCAST,
           opts.channelPort());

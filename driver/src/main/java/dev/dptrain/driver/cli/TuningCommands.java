@@ -65,9 +65,7 @@ final class TuningCommands {
     try (SparkSession spark = Main.session(rc, a.get("--master", rc.spark().master()))) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       TrainingData data = TrainingData.load(rc, spark);
-      SparkTrainer.Options opts = SparkTrainer.Options.builder().optTreeDepth(rc.spark().treeDepth())
-          .optTransport(StepTransport.Kind.parse(rc.spark().transport())).optChannelPort(rc.spark().channelPort()).build();
-      LrRangeTest.Result r = SparkLrFinder.run(sc, rc.network(), rc.train(), opts, data.trainRdd(), test);
+      LrRangeTest.Result r = SparkLrFinder.run(sc, rc.network(), rc.train(), stepOptions(rc), data.trainRdd(), test);
       StringBuilder jsonl = new StringBuilder();
       for (int i = 0; i < r.lr().length; i++) {
         jsonl.append(new JsonLine().put("step", i).put("lr", r.lr()[i]).put("loss", r.loss()[i])
@@ -82,6 +80,12 @@ final class TuningCommands {
       out.printf(Locale.ROOT, "dptrain lr-find: set train.optimizer.lr = %.3g; plot in %s%n", r.suggestedLr(), page);
       return 0;
     }
+  }
+
+  /** The config's step settings (tree depth, transport, channel port) without checkpoints or precise BN: short tuning runs. */
+  static SparkTrainer.Options stepOptions(RunConfig rc) {
+    return SparkTrainer.Options.builder().optTreeDepth(rc.spark().treeDepth())
+        .optTransport(StepTransport.Kind.parse(rc.spark().transport())).optChannelPort(rc.spark().channelPort()).build();
   }
 
   /** Writes {@code text} to dir/name atomically (any Hadoop path); returns the written path. */

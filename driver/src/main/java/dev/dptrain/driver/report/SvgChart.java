@@ -117,7 +117,7 @@ final class SvgChart {
       for (Series s : series) {
         sb.append(String.format(Locale.ROOT,
             "<rect x=\"%d\" y=\"29\" width=\"12\" height=\"4\" fill=\"%s\" fill-opacity=\"%.2f\"/><text class=\"legend\" x=\"%d\" y=\"35\">%s</text>",
-            x, s.color, s.opacity, x + 16, Html.escape(s.name)));
+            x, s.color, s.markers && s.opacity == 0 ? 1 : s.opacity, x + 16, Html.escape(s.name))); // a scatter's swatch
         x += 6 * s.name.length() + 30;
       }
       sb.append("</g>");

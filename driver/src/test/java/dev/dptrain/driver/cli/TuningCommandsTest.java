@@ -145,6 +145,25 @@ class TuningCommandsTest {
   }
 
   @Test
+  void usageErrors() throws Exception {
+    Run none = run("check");
+    assertEquals(Failures.USAGE, none.exit());
+    assertTrue(none.err().contains("check needs a CONFIG file"), none.err());
+    Path c = config("usage", MLP, "epochs = 1", "");
+    Run steps = run("lr-find", c.toString(), "--steps", "x");
+    assertEquals(Failures.USAGE, steps.exit());
+    assertTrue(steps.err().contains("--steps expects a positive integer, got 'x'"), steps.err());
+    Run noSearch = run("search", c.toString());
+    assertEquals(Failures.USAGE, noSearch.exit());
+    assertTrue(noSearch.err().contains("search: required block is missing"), noSearch.err());
+    Path badPath = config("badpath", MLP, "epochs = 1",
+        "search { space = [ { path = \"data.limit\", choice = [1, 2] } ] }");
+    Run bad = run("search", badPath.toString());
+    assertEquals(Failures.USAGE, bad.exit());
+    assertTrue(bad.err().contains("search.space[0].path: expected a path under train. or model."), bad.err());
+  }
+
+  @Test
   void earlyStoppingEndToEnd() throws Exception {
     Run r = run("train", config("es", MLP, "epochs = 30, optimizer { type = sgd, lr = 0.5, momentum = 0.9 },"
         + " early-stopping { patience = 1, min-delta = 0.5 }", "").toString());

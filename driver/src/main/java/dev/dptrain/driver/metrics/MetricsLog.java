@@ -2,6 +2,7 @@ package dev.dptrain.driver.metrics;
 
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
+import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
@@ -32,7 +33,9 @@ import org.apache.hadoop.fs.Syncable;
  *       every {@code ratioEvery} steps, update_ratio (per layer of {@code start.layers},
  *       ‖Δw‖/‖w‖ of this step);</li>
  *   <li>{@code epoch}: epoch (1-based), step, train_loss, train_accuracy, validation_loss,
- *       validation_accuracy (null without validation data), time_s.</li>
+ *       validation_accuracy (null without validation data), time_s and, when the trainer measures
+ *       it, layers_health (per top-level layer: index, name, activation_rms, gradient_rms,
+ *       dead_fraction; see {@link LayerHealth}).</li>
  * </ul>
  * A resumed run appends a new {@code start}; readers drop the earlier records it supersedes.
  */
@@ -52,6 +55,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   private TrainingState live;
   private float[] before;
   private boolean failed;
+  private List<LayerHealth> health;
 
   public MetricsLog(OutputStream out, Network network, RunInfo run, int ratioEvery, LongSupplier clock) {
     this.out = out;
@@ -125,12 +129,28 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   }
 
   @Override
+  public void onLayerHealth(int epoch, List<LayerHealth> layers) {
+    this.health = layers;
+  }
+
+  @Override
   public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
-    write(new JsonLine().put("type", "epoch").put("epoch", epoch + 1).put("step", (epoch + 1) * run.stepsPerEpoch())
+    JsonLine line = new JsonLine().put("type", "epoch").put("epoch", epoch + 1).put("step", (epoch + 1) * run.stepsPerEpoch())
         .put("train_loss", train.meanLoss()).put("train_accuracy", train.accuracy())
         .put("validation_loss", validation == null ? Double.NaN : validation.meanLoss())
         .put("validation_accuracy", validation == null ? Double.NaN : validation.accuracy())
-        .put("time_s", elapsedSeconds()));
+        .put("time_s", elapsedSeconds());
+    if (health != null) {
+      StringBuilder layers = new StringBuilder("[");
+      for (LayerHealth h : health) {
+        if (layers.length() > 1) layers.append(',');
+        layers.append(new JsonLine().put("index", h.layer()).put("name", h.name()).put("activation_rms", h.activationRms())
+            .put("gradient_rms", h.gradientRms()).put("dead_fraction", h.deadFraction()));
+      }
+      line.putRaw("layers_health", layers.append(']').toString());
+      health = null;
+    }
+    write(line);
   }
 
   private double elapsedSeconds() {

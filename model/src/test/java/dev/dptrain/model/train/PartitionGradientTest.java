@@ -60,6 +60,19 @@ class PartitionGradientTest {
   }
 
   @Test
+  void anotherModelGetsAGradientBufferOfItsOwnSize() {
+    // One executor may train several models in turn (a search's trials).
+    Network wider = Network.build(NetworkSpec.builder(Shape.vector(2)).dense(3).dense(2)
+        .loss("softmax_cross_entropy").build());
+    PartitionGradient pg = new PartitionGradient();
+    StepCoordinates at = new StepCoordinates(5, 0, 0, 0, 1);
+    assertEquals(NET.paramCount(), pg.compute(NET, NET.initParams(3), DATA, 0, at, Augmentation.NONE).grad.length);
+    GradientSum w = pg.compute(wider, wider.initParams(3), DATA, 0, at, Augmentation.NONE);
+    assertArrayEquals(new PartitionGradient().compute(wider, wider.initParams(3), DATA, 0, at, Augmentation.NONE).grad,
+        w.grad);
+  }
+
+  @Test
   void aPartitionWithNothingInTheStepSendsNoGradient() {
     // 5 examples over 8 steps: step 1's slice [floor(5/8), floor(10/8)) = [0, 1) has one, step 2's [1, 1) none.
     PartitionGradient pg = new PartitionGradient();

@@ -29,15 +29,13 @@ public final class MaxPool2D extends Pooling {
       forward2x2(x, y, planes, h, w, oh, ow);
       return y;
     }
-    int[] start = windowStart;
-    int[] taps = windowTaps;
     for (int pl = 0; pl < planes; pl++) {
       int src = pl * h * w;
       for (int o = 0; o < windows; o++) {
-        int best = src + taps[start[o]];
+        int best = src + windowTaps[windowStart[o]];
         float m = x[best];
-        for (int t = start[o]; t < start[o + 1]; t++) {
-          int at = src + taps[t];
+        for (int t = windowStart[o]; t < windowStart[o + 1]; t++) {
+          int at = src + windowTaps[t];
           if (x[at] > m) {
             m = x[at];
             best = at;

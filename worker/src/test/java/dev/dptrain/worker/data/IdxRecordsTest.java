@@ -115,6 +115,35 @@ class IdxRecordsTest {
   }
 
   @Test
+  void aHeaderCutAnywhereOrOfTheOtherKindNamesTheFile() throws IOException {
+    byte[] images = sample()[0];
+    // Cut after the magic, inside the count, after the count, after the rows; plain and gzip.
+    for (int cut : new int[] {4, 6, 8, 12}) {
+      for (boolean gz : new boolean[] {false, true}) {
+        byte[] head = java.util.Arrays.copyOf(images, cut);
+        String f = file("cut" + cut + gz, gz ? gzip(head) : head);
+        String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(f, true, CONF)).getMessage();
+        assertTrue(msg.contains(f) && msg.contains("truncated header"), msg);
+      }
+    }
+    String notLabels = file("images-as-labels", images);
+    String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(notLabels, false, CONF)).getMessage();
+    assertTrue(msg.contains(notLabels + ": not an IDX label file: magic number 0x803, expected 0x00000801"), msg);
+    String zero = file("zero-rows", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 0, 3}, new byte[0]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(zero, true, CONF)).getMessage();
+    assertTrue(msg.contains(zero + ": rows is 0, expected a positive number"), msg);
+  }
+
+  @Test
+  void pixelsAreUnsigned() throws IOException {
+    String im = file("bright", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 1, 3}, new byte[] {(byte) 200, (byte) 255, 127}));
+    IdxRecords.Header h = IdxRecords.header(im, true, CONF);
+    float[] got = new float[3];
+    all(IdxRecords.read(h, null, 0, 1, LabelRule.IGNORED, CONF)).get(0)._2().copyTo(got, 0);
+    assertArrayEquals(new float[] {200 * (1f / 255f), 1f, 127 * (1f / 255f)}, got);
+  }
+
+  @Test
   void damagedGzipNamesTheFile() throws IOException {
     byte[][] s = sample();
     byte[] z = gzip(s[0]);

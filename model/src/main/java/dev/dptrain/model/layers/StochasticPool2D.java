@@ -31,6 +31,9 @@ public final class StochasticPool2D extends Pooling {
     int n = batch * out.size();
     if (pass.training && picked.length < n) picked = new int[n];
     Rng rng = pass.training ? pass.rng(index) : null;
+    // Locals: the draws below are calls, after which fields would be read again.
+    int[] start = windowStart;
+    int[] taps = windowTaps;
     int planes = batch * in.channels();
     for (int pl = 0; pl < planes; pl++) {
       int src = pl * in.height() * in.width();
@@ -38,8 +41,8 @@ public final class StochasticPool2D extends Pooling {
         int o = pl * windows + win;
         double sum = 0;
         double sumSq = 0;
-        for (int t = windowStart[win]; t < windowStart[win + 1]; t++) {
-          double a = Math.max(x[src + windowTaps[t]], 0f);
+        for (int t = start[win]; t < start[win + 1]; t++) {
+          double a = Math.max(x[src + taps[t]], 0f);
           sum += a;
           sumSq += a * a;
         }
@@ -51,8 +54,8 @@ public final class StochasticPool2D extends Pooling {
         double u = rng.nextDouble() * sum;
         int at = -1;
         double cumulative = 0;
-        for (int t = windowStart[win]; t < windowStart[win + 1]; t++) {
-          int i = src + windowTaps[t];
+        for (int t = start[win]; t < start[win + 1]; t++) {
+          int i = src + taps[t];
           if (x[i] <= 0) continue;
           cumulative += x[i];
           at = i; // the last positive position also catches u rounding up to the sum

@@ -2,7 +2,6 @@ package dev.dptrain.driver.cli;
 
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.model.config.Conf;
-import dev.dptrain.model.data.IdxReader;
 import dev.dptrain.worker.data.DataFormatException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -62,9 +61,7 @@ final class Failures {
       if (c instanceof CliFailure f) return new Outcome(f.exit, oneLine(f.getMessage()));
       if (c instanceof Conf.ConfigError) return new Outcome(USAGE, "config: " + oneLine(c.getMessage()));
       if (c instanceof CliArgs.UsageError) return new Outcome(USAGE, oneLine(c.getMessage()));
-      if (c instanceof DataFormatException || c instanceof IdxReader.IdxFormatException) {
-        return new Outcome(DATA, oneLine(c.getMessage()));
-      }
+      if (c instanceof DataFormatException) return new Outcome(DATA, oneLine(c.getMessage()));
       if (c instanceof ModelStore.ModelFileException) return new Outcome(MODEL, oneLine(c.getMessage()));
       if (c instanceof FileNotFoundException) return new Outcome(DATA, oneLine(c.getMessage()));
       if (c instanceof ArithmeticException && String.valueOf(c.getMessage()).contains("diverged")) {

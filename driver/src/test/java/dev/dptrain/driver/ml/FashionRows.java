@@ -1,12 +1,12 @@
 package dev.dptrain.driver.ml;
 
-import dev.dptrain.model.data.Dataset;
-import dev.dptrain.model.data.IdxReader;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Fashion-MNIST rows (image as an ML Vector of 784 pixel values 0..255, label) for the ML tests. */
+/** Fashion-MNIST rows (image as an ML Vector of 784 pixel values in [0, 1] as float32 x/255, label) for the ML tests. */
 final class FashionRows {
   static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
   static final Path TEST_IMAGES = DIR.resolve("t10k-images-idx3-ubyte.gz");
@@ -31,20 +31,31 @@ final class FashionRows {
 
   /** Rows [from, from + n) of the training (train = true) or test file. */
   static org.apache.spark.sql.Dataset<Row> rows(SparkSession spark, boolean train, int from, int n) {
-    Dataset d;
+    int dim = 784;
+    byte[] pixels;
+    byte[] labels;
     try {
-      d = train ? IdxReader.read(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"))
-          : IdxReader.read(TEST_IMAGES, TEST_LABELS);
+      pixels = idxBody(train ? DIR.resolve("train-images-idx3-ubyte.gz") : TEST_IMAGES, 16, from * dim, n * dim);
+      labels = idxBody(train ? DIR.resolve("train-labels-idx1-ubyte.gz") : TEST_LABELS, 8, from, n);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int dim = 784;
     List<Row> rows = new ArrayList<>();
-    for (int i = from; i < from + n; i++) {
+    for (int i = 0; i < n; i++) {
       double[] x = new double[dim];
-      for (int j = 0; j < dim; j++) x[j] = d.features()[i * dim + j];
-      rows.add(RowFactory.create(Vectors.dense(x), (double) d.labels()[i]));
+      for (int j = 0; j < dim; j++) x[j] = (pixels[i * dim + j] & 0xff) * (1f / 255f);
+      rows.add(RowFactory.create(Vectors.dense(x), (double) labels[i]));
     }
     return spark.createDataFrame(rows, SCHEMA).repartition(2);
+  }
+
+  /** {@code n} bytes of a gzip IDX file's body from byte {@code from} (after its header). */
+  private static byte[] idxBody(Path file, int header, long from, int n) throws IOException {
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(java.nio.file.Files.newInputStream(file)))) {
+      in.skipNBytes(header + from);
+      byte[] b = new byte[n];
+      in.readFully(b);
+      return b;
+    }
   }
 }

@@ -2,13 +2,18 @@ package dev.dptrain.driver;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import com.typesafe.config.ConfigValueFactory;
 import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.config.TrainConfigParser;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.train.TrainSpec;
@@ -50,8 +55,22 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     return c.root().render(ConfigRenderOptions.concise().setFormatted(true));
   }
 
-  /** Training and optional test data (any Hadoop path) and the input standardisation. */
-  public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {}
+  /**
+   * Training and optional test data (any Hadoop path), the input standardisation and how labels
+   * become training targets.
+   *
+   * @param labels            the file's label values in class order ({@code data.labels} as a list);
+   *                          empty: labels are class indices, or found when {@code autoLabels}
+   * @param autoLabels        {@code data.labels = auto}: the sorted distinct labels of the training data
+   * @param standardizeTarget regression: train on (y − mean) / std of the training targets
+   */
+  public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit,
+                     LabelValues labels, boolean autoLabels, boolean standardizeTarget) {
+    /** Labels as class indices (or regression targets as read). */
+    public Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {
+      this(train, test, standardize, perChannel, limit, LabelValues.INDICES, false, false);
+    }
+  }
 
   /** @param transport step transport: {@code auto}, {@code channel}, {@code channel-tcp} or {@code broadcast} */
   public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, String transport,
@@ -65,7 +84,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     String modelConfig = root.raw().withOnlyPath("model").root().render(ConfigRenderOptions.concise());
     TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
     Conf d = root.object("data");
-    Data data = parseData(d);
+    Data data = parseData(d, net.input());
     d.finish();
     Conf s = root.object("spark");
     Map<String, String> extra = new LinkedHashMap<>();
@@ -88,7 +107,12 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()));
   }
 
-  private static Data parseData(Conf d) {
+  /**
+   * The {@code data} block. Defaults follow the input: per-feature standardisation for a vector
+   * input (tabular features have unrelated units), per-channel centring for images (pixels share
+   * one scale); one place for both defaults.
+   */
+  private static Data parseData(Conf d, Shape input) {
     String format = d.oneOf("format", "idx", DataSource.FORMATS);
     DataSource train;
     DataSource test;
@@ -112,9 +136,35 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
       String t = d.string("test", null);
       test = t == null ? null : new DataSource(format, t, null, label, features, header, delim.charAt(0));
     }
-    Data data = new Data(train, test,
-        Standardizer.Mode.parse(d.oneOf("standardize", "center", "none", "center", "standardize")),
-        d.bool("per-channel", false), (int) d.integer("limit", 0, 0, Integer.MAX_VALUE));
-    return data;
+    Standardizer.Mode mode = Standardizer.Mode.parse(d.oneOf("standardize", input.isVector() ? "standardize" : "center",
+        "none", "center", "standardize"));
+    boolean perChannel = d.bool("per-channel", true);
+    int limit = (int) d.integer("limit", 0, 0, Integer.MAX_VALUE);
+    boolean autoLabels = false;
+    LabelValues labels = LabelValues.INDICES;
+    if (d.has("labels")) {
+      if (format.equals("idx")) throw d.error("labels", "no labels mapping for idx (its labels are class indices)", "a value");
+      ConfigValue v = d.raw().getValue("labels");
+      if (v.valueType() == ConfigValueType.LIST) {
+        List<String> listed = new java.util.ArrayList<>();
+        for (ConfigValue e : (ConfigList) v) {
+          if (e.valueType() != ConfigValueType.NUMBER && e.valueType() != ConfigValueType.STRING) {
+            throw d.error("labels", "a list of numbers or strings", v.render());
+          }
+          listed.add(String.valueOf(e.unwrapped()));
+        }
+        try {
+          labels = LabelValues.of(listed);
+        } catch (IllegalArgumentException e) {
+          throw d.error("labels", "distinct labels", v.render() + " (" + e.getMessage() + ")");
+        }
+        if (labels.values().size() < 2) throw d.error("labels", "at least 2 labels", v.render());
+      } else if (v.valueType() == ConfigValueType.STRING && v.unwrapped().equals("auto")) {
+        autoLabels = true;
+      } else {
+        throw d.error("labels", "auto or a list of labels, e.g. [-1, 1] or [\"no\", \"yes\"]", v.render());
+      }
+    }
+    return new Data(train, test, mode, perChannel, limit, labels, autoLabels, d.bool("standardize-target", false));
   }
 }

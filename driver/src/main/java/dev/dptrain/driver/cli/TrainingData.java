@@ -6,7 +6,9 @@ import dev.dptrain.driver.data.DistributedStandardizer;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.DataRecipe;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.data.DataSource;
@@ -21,30 +23,71 @@ import org.apache.spark.sql.SparkSession;
  * to both, cached with lineage back to the input files.
  */
 record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
-                    Standardizer standardizer) {
+                    Standardizer standardizer, DataRecipe recipe) {
   static TrainingData load(RunConfig rc, SparkSession spark) throws IOException {
     Network net = Network.build(rc.network());
-    LabelRule rule = labelRule(net);
     RunConfig.Data d = rc.data();
+    LabelValues labels = d.autoLabels() ? DistributedData.distinctLabels(spark, d.train()) : d.labels();
+    LabelRule rule = labelRule(net, labels);
     int partitions = rc.spark().partitions();
     long seed = rc.train().seed();
     Shape shape = rc.network().input();
     JavaRDD<PackedPartition> train = DistributedData.partitions(
         DistributedData.records(spark, d.train(), shape, rule), shape, partitions, seed, d.limit());
     Standardizer st = DistributedStandardizer.fit(train, d.standardize(), d.perChannel(), rc.spark().treeDepth());
-    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(train, st);
+    float[] target = {0f, 1f};
+    if (d.standardizeTarget()) {
+      if (rule.classes() > 0) {
+        throw new Conf.ConfigError("data.standardize-target is for regression; loss " + net.spec().loss()
+            + " predicts classes");
+      }
+      target = DistributedStandardizer.fitTarget(train, rc.spark().treeDepth());
+    }
+    float targetMean = target[0];
+    float targetStd = target[1];
+    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(train, st, targetMean, targetStd);
     JavaRDD<PackedPartition> testRdd = d.test() == null ? null : DistributedData.cache(DistributedData.partitions(
-        DistributedData.records(spark, d.test(), shape, rule), shape, partitions, seed, 0), st);
+        DistributedData.records(spark, d.test(), shape, rule), shape, partitions, seed, 0), st, targetMean, targetStd);
     long n = DistributedData.run(() -> trainRdd.map(p -> (long) p.size()).reduce(Long::sum));
-    return new TrainingData(n, trainRdd, testRdd, st);
+    DataSource t = d.train();
+    DataRecipe recipe = new DataRecipe(t.format(), t.header(), t.delimiter(), t.labelColumn(), t.featuresColumn(),
+        labels, targetMean, targetStd);
+    return new TrainingData(n, trainRdd, testRdd, st, recipe);
   }
 
-  /** Labels the network's loss accepts; the data formats carry one label per example. */
+  /** Labels the network's loss accepts, as class indices; the data formats carry one label per example. */
   static LabelRule labelRule(Network net) {
+    return labelRule(net, LabelValues.INDICES);
+  }
+
+  /**
+   * Labels the network's loss accepts, mapped by {@code labels} when given; a mapping whose size
+   * does not fit the network's classes is refused with what to change.
+   */
+  static LabelRule labelRule(Network net, LabelValues labels) {
+    String loss = net.spec().loss();
     if (net.labelWidth() != 1) {
-      throw new Conf.ConfigError("loss " + net.spec().loss() + " with " + net.outputSize()
-          + " outputs needs " + net.labelWidth() + " labels per example; the data formats carry one");
+      throw new Conf.ConfigError("loss " + loss + " with " + net.outputSize()
+          + " outputs needs " + net.labelWidth() + " labels per example; the data formats carry one"
+          + (loss.equals("sigmoid_binary_cross_entropy") ? "; for two classes give the last layer 1 unit" : ""));
     }
-    return LabelRule.classes(SavedModel.classesOf(net));
+    int classes = SavedModel.classesOf(net);
+    if (labels.mapped()) {
+      int n = labels.values().size();
+      if (classes == 0) {
+        throw new Conf.ConfigError("data.labels maps labels to classes, but loss " + loss
+            + " is a regression loss; use softmax_cross_entropy (or sigmoid_binary_cross_entropy for 2 labels)");
+      }
+      if (n != classes) {
+        throw new Conf.ConfigError("the data has " + n + " labels " + labels + " but the network predicts " + classes
+            + " classes (loss " + loss + ", " + net.outputSize() + " outputs)"
+            + (n == 2 && net.outputSize() == 1 ? "; for 2 labels with 1 output use loss = sigmoid_binary_cross_entropy"
+            : "; give the last layer " + (n == 2 && loss.equals("sigmoid_binary_cross_entropy") ? 1 : n) + " units"));
+      }
+    } else if (classes == 1) {
+      throw new Conf.ConfigError("loss softmax_cross_entropy with 1 output predicts a single class; for two classes"
+          + " use loss = sigmoid_binary_cross_entropy with 1 output, or 2 outputs");
+    }
+    return new LabelRule(classes, true, labels);
   }
 }

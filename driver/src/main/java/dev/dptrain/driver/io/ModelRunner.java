@@ -6,7 +6,9 @@ import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.DataRecipe;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
 import dev.dptrain.worker.data.Example;
@@ -54,9 +56,12 @@ public final class ModelRunner {
 
   /**
    * One row per input record, in input order (file by file, each in its own order): {@code row}
-   * (0-based index in the input), {@code prediction} (the argmax class) and {@code p_0 .. p_{k-1}}
-   * (class probabilities) for classifiers; {@code row} and {@code output_0 ..} for regression.
-   * The records are scored where they are read, in batches, with the model's standardisation.
+   * (0-based index in the input), {@code prediction} (the argmax class, written as the file's
+   * label value when the model maps labels: a number, or a string when any label is one) and
+   * {@code p_0 .. p_{k-1}} (class probabilities, in class order) for classifiers; {@code row} and
+   * {@code output_0 ..} for regression, in the units of the training targets (a target
+   * standardisation is undone). The records are scored where they are read, in batches, with the
+   * model's standardisation.
    */
   public static org.apache.spark.sql.Dataset<Row> predict(SparkSession spark, SavedModel model,
                                                            JavaPairRDD<RecordKey, Example> records) {
@@ -66,6 +71,8 @@ public final class ModelRunner {
     int classes = model.classes();
     boolean sigmoidPair = classes == 2 && width == 1;
     Standardizer st = model.standardizer();
+    DataRecipe recipe = model.recipe();
+    LabelValues labels = recipe.labels();
     Broadcast<NetworkSpec> specBc = sc.broadcast(spec);
     Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(model.params(), model.state()));
     JavaPairRDD<Tuple2<RecordKey, Example>, Long> indexed = records.sortByKey().zipWithIndex();
@@ -86,14 +93,15 @@ public final class ModelRunner {
         }
         st.apply(x, m, shape);
         float[] y = net.predict(payload.value().params, payload.value().normState, x, m);
-        for (int i = 0; i < m; i++) out.add(row(index[i], y, i * width, width, classes, sigmoidPair));
+        for (int i = 0; i < m; i++) out.add(row(index[i], y, i * width, width, classes, sigmoidPair, recipe));
       }
       return out.iterator();
     });
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("row", DataTypes.LongType, false));
     if (classes > 0) {
-      fields.add(DataTypes.createStructField("prediction", DataTypes.IntegerType, false));
+      fields.add(DataTypes.createStructField("prediction", !labels.mapped() ? DataTypes.IntegerType
+          : labels.numeric() ? DataTypes.DoubleType : DataTypes.StringType, false));
       for (int k = 0; k < classes; k++) fields.add(DataTypes.createStructField("p_" + k, DataTypes.DoubleType, false));
     } else {
       for (int k = 0; k < width; k++) fields.add(DataTypes.createStructField("output_" + k, DataTypes.DoubleType, false));
@@ -101,11 +109,12 @@ public final class ModelRunner {
     return spark.createDataFrame(rows, new StructType(fields.toArray(new StructField[0])));
   }
 
-  private static Row row(long index, float[] y, int off, int width, int classes, boolean sigmoidPair) {
+  private static Row row(long index, float[] y, int off, int width, int classes, boolean sigmoidPair,
+                         DataRecipe recipe) {
     if (classes == 0) {
       Object[] v = new Object[1 + width];
       v[0] = index;
-      for (int k = 0; k < width; k++) v[1 + k] = (double) y[off + k];
+      for (int k = 0; k < width; k++) v[1 + k] = recipe.target(y[off + k]);
       return RowFactory.create(v);
     }
     double[] p = sigmoidPair ? new double[] {1 - y[off], y[off]} : new double[classes];
@@ -114,7 +123,9 @@ public final class ModelRunner {
     for (int k = 1; k < classes; k++) if (p[k] > p[best]) best = k;
     Object[] v = new Object[2 + classes];
     v[0] = index;
-    v[1] = best;
+    LabelValues labels = recipe.labels();
+    v[1] = !labels.mapped() ? (Object) best : labels.numeric() ? (Object) Double.parseDouble(labels.values().get(best))
+        : labels.values().get(best);
     for (int k = 0; k < classes; k++) v[2 + k] = p[k];
     return RowFactory.create(v);
   }

@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.UserDefinedType;
  * Spark SQL rows (Parquet files, or any DataFrame) as examples, converted in the tasks: a features
  * value that is an array&lt;float|double&gt; or a Spark ML Vector (also read as the vector's own
  * struct {@code type, size, indices, values} when Spark MLlib is not on the classpath) and a
- * numeric label. {@link #example} takes rows of (features[, label]).
+ * numeric label (or a string one, mapped by {@code data.labels}). {@link #example} takes rows of
+ * (features[, label]).
  */
 public final class RowRecords implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -37,9 +38,13 @@ public final class RowRecords implements Serializable {
     return isVectorLike(t) ? null : t.simpleString() + ", expected array<float>, array<double> or a Spark ML Vector";
   }
 
-  /** Why a label column cannot be read, or null when it can. */
-  public static String checkLabelType(DataType t) {
-    return t instanceof NumericType ? null : t.simpleString() + ", expected a numeric type";
+  /** Why a label column cannot be read under {@code rule}, or null when it can. */
+  public static String checkLabelType(DataType t, LabelRule rule) {
+    if (t instanceof NumericType) return null;
+    if (t.equals(DataTypes.StringType)) {
+      return rule.values().mapped() ? null : "string; set data.labels = auto (or list the labels) to map them to classes";
+    }
+    return t.simpleString() + ", expected a numeric type" + (rule.values().mapped() ? " or a string" : "");
   }
 
   private static boolean isVectorLike(DataType t) {
@@ -59,10 +64,7 @@ public final class RowRecords implements Serializable {
     features(r.get(at), x, where + ": column '" + featuresColumn + "'");
     float label = 0f;
     if (rule.required()) {
-      if (r.isNullAt(at + 1)) throw new DataFormatException(where + ": label is null");
-      double v = ((Number) r.get(at + 1)).doubleValue();
-      rule.check(v, where + ": column '" + labelColumn + "'");
-      label = (float) v;
+      label = rule.target(r.get(at + 1), where + ": column '" + labelColumn + "'");
     }
     return new Example(x, label);
   }

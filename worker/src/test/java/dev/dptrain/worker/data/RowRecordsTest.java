@@ -91,7 +91,8 @@ class RowRecordsTest {
     assertEquals("p.parquet: row 5: column 'y': label 4.0 is not a class index in [0, 4); set data.labels = auto (or list the"
         + " labels, e.g. [-1, 1]) to map the file's labels to classes",
         error(RowFactory.create(seq(1f, 2f, 3f), 4)));
-    assertEquals("p.parquet: row 5: column 'y': label 1.5 is not a class index in [0, 4)",
+    assertEquals("p.parquet: row 5: column 'y': label 1.5 is not a class index in [0, 4); set data.labels = auto (or list the"
+        + " labels, e.g. [-1, 1]) to map the file's labels to classes",
         error(RowFactory.create(seq(1f, 2f, 3f), 1.5)));
   }
 

@@ -152,7 +152,7 @@ class TextRecordsTest {
   void csvErrorsNameFileLineColumnAndProblem() {
     String f = new Path(dir.resolve("in.csv").toUri()).toString();
     assertEquals(f + ": line 1: 2 columns, expected 3 (the label column 0 and 2 features; columns are counted from 0)", csvError(csv("0", false, ','), 2, "1,2\n"));
-    assertEquals(f + ": line 2: 3 columns, expected 2 (2 features)",
+    assertEquals(f + ": line 2: 3 columns, expected 2 (2 features; columns are counted from 0)",
         assertThrows(DataFormatException.class, () -> read(csv(null, false, ','), 2, LabelRule.IGNORED, "1,2\n1,2,3\n", 0))
             .getMessage());
     assertEquals(f + ": line 1: column 2 (0-based): 'z' is not a number", csvError(csv("0", false, ','), 2, "1,2,z\n"));

@@ -54,10 +54,11 @@ public final class Main {
       usage: dptrain train CONFIG [--master URL] [--new-run | --force]
              dptrain evaluate --model DIR --data PATH [--labels PATH] [DATA OPTIONS] [--master URL]
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
-                             [DATA OPTIONS] [--master URL]
+                             [--single-file] [--overwrite] [DATA OPTIONS] [--master URL]
              dptrain info CONFIG | --model DIR
-      DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension)
-                    --label-column C  --features-column C  --header  --delimiter C
+      DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension, else as trained)
+                    --label-column C (0-based or a header name)  --features-column C  --header | --no-header
+                    --delimiter C   (each defaults to how the model's training data was read)
       any command: --debug (or DPTRAIN_DEBUG=1) prints the stack trace of an error""";
 
   static int run(String[] argv, PrintStream out, PrintStream err) {

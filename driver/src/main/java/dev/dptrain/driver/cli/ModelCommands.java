@@ -76,6 +76,7 @@ final class ModelCommands {
   static int evaluate(CliArgs a, PrintStream out) throws IOException {
     String modelDir = a.required("--model");
     String data = a.required("--data");
+    checkFormatFlag(a);
     try (SparkSession spark = session(a, "dptrain evaluate")) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
@@ -98,6 +99,7 @@ final class ModelCommands {
     String input = a.required("--input");
     String output = a.required("--output");
     boolean singleFile = a.has("--single-file");
+    checkFormatFlag(a);
     String outFormat = a.get("--output-format", "parquet");
     if (!outFormat.equals("parquet") && !outFormat.equals("csv")) {
       throw new CliArgs.UsageError("--output-format must be parquet or csv, got " + outFormat);
@@ -194,6 +196,13 @@ final class ModelCommands {
           a.get("--features-column", r.featuresColumn() != null ? r.featuresColumn() : "features"), false, ',');
       default -> new DataSource(format, path, null, null, null, false, ',');
     };
+  }
+
+  private static void checkFormatFlag(CliArgs a) {
+    if (a.has("--format") && !Arrays.asList(DataSource.FORMATS).contains(a.get("--format", null))) {
+      throw new CliArgs.UsageError("--format must be one of " + String.join(", ", DataSource.FORMATS) + ", got "
+          + a.get("--format", null));
+    }
   }
 
   /** The format named by the file's extension, else the model's training format. */

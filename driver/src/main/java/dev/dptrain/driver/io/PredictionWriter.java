@@ -4,6 +4,7 @@ import dev.dptrain.driver.AtomicFiles;
 import dev.dptrain.driver.data.DistributedData;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,7 +39,9 @@ public final class PredictionWriter {
         FileStatus[] parts = fs.globStatus(new Path(tmp, "part-*"));
         if (parts == null || parts.length != 1) throw new IOException(tmp + ": expected one part file");
         done = new Path(target.getParent(), "." + target.getName() + AtomicFiles.TMP_INFIX + "file-" + System.nanoTime());
-        if (!fs.rename(parts[0].getPath(), done)) throw new IOException("cannot rename " + parts[0].getPath() + " to " + done);
+        // the local file system's checksum file stays behind with the temporary directory
+        FileSystem move = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+        if (!move.rename(parts[0].getPath(), done)) throw new IOException("cannot rename " + parts[0].getPath() + " to " + done);
       }
       Path old = null;
       if (fs.exists(target)) {
@@ -46,7 +49,8 @@ public final class PredictionWriter {
         old = new Path(target.getParent(), "." + target.getName() + ".old-" + System.nanoTime());
         if (!fs.rename(target, old)) throw new IOException("cannot move the old " + output + " aside");
       }
-      if (!fs.rename(done, target)) {
+      FileSystem move = singleFile && fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+      if (!move.rename(done, target)) {
         if (old != null) fs.rename(old, target);
         throw new IOException("cannot rename " + done + " to " + output);
       }

@@ -1,0 +1,133 @@
+"""Helper of tabular.sh: exports scikit-learn's bundled data sets, fits sklearn's MLP baselines on
+the same splits, and prints the comparison table.
+
+  tabular.py export DIR   writes DIR/<name>/{train,test}.<ext}, DIR/<name>/run.conf and DIR/sklearn.json
+  tabular.py table DIR    reads DIR/sklearn.json and DIR/<name>/evaluate.out, prints the table,
+                          exits 1 when a row is outside its tolerance
+"""
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+from sklearn import datasets
+from sklearn.metrics import accuracy_score, mean_squared_error
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+SEED = 0
+HIDDEN = 64
+# The documented minimal config (README "Tabular data and regression"): one hidden layer of 64
+# ReLU units, Adam at its default lr, data standardised per feature by default.
+CONFIG = """model {{ input = [{d}], loss = {loss}, layers = [ {{ type = dense, units = {hidden} }}, {{ type = relu }},
+                                    {{ type = dense, units = {out} }} ] }}
+train {{ epochs = {epochs}, batch-size = 32, seed = 1, optimizer {{ type = adam }} }}
+data {{ {data} }}
+spark {{ master = "local[2]", partitions = 2, conf {{ "spark.ui.enabled" = "false" }} }}
+output {{ dir = "{run}", progress = lines, log-every = 1000 }}
+"""
+
+# name, loader, kind, file format, how labels are written
+SETS = [
+    ("breast_cancer", datasets.load_breast_cancer, "binary", "libsvm"),
+    ("wine", datasets.load_wine, "multiclass", "csv"),
+    ("digits", datasets.load_digits, "multiclass", "csv"),
+    ("diabetes", datasets.load_diabetes, "regression", "csv"),
+]
+
+
+def write_csv(path, X, labels, header):
+    with open(path, "w") as f:
+        if header:
+            f.write(",".join(header) + ",target\n")
+        for x, y in zip(X, labels):
+            f.write(",".join(repr(float(v)) for v in x) + "," + str(y) + "\n")
+
+
+def write_libsvm(path, X, labels):
+    with open(path, "w") as f:
+        for x, y in zip(X, labels):
+            f.write(str(y) + "".join(f" {j + 1}:{float(v)!r}" for j, v in enumerate(x) if v != 0) + "\n")
+
+
+def export(out):
+    out = Path(out)
+    results = {}
+    for name, load, kind, fmt in SETS:
+        data = load()
+        X, y = data.data, data.target
+        strat = None if kind == "regression" else y
+        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=SEED, stratify=strat)
+        d = out / name
+        d.mkdir(parents=True, exist_ok=True)
+        if kind == "binary":
+            # LibSVM's usual labels: -1 / +1
+            write_libsvm(d / "train.libsvm", Xtr, ["+1" if v == 1 else "-1" for v in ytr])
+            write_libsvm(d / "test.libsvm", Xte, ["+1" if v == 1 else "-1" for v in yte])
+            source = f'format = libsvm, train = "{d}/train.libsvm", test = "{d}/test.libsvm", labels = auto'
+            loss, width = "sigmoid_binary_cross_entropy", 1
+        elif name == "wine":
+            # string labels (the class names) in a named column of a CSV with a header
+            names = list(data.target_names)
+            write_csv(d / "train.csv", Xtr, [names[v] for v in ytr], [f"f{j}" for j in range(X.shape[1])])
+            write_csv(d / "test.csv", Xte, [names[v] for v in yte], [f"f{j}" for j in range(X.shape[1])])
+            source = (f'format = csv, train = "{d}/train.csv", test = "{d}/test.csv", header = true, '
+                      'label-column = target, labels = auto')
+            loss, width = "softmax_cross_entropy", len(names)
+        elif kind == "multiclass":
+            # class indices in the last column, no header
+            write_csv(d / "train.csv", Xtr, list(ytr), None)
+            write_csv(d / "test.csv", Xte, list(yte), None)
+            source = f'format = csv, train = "{d}/train.csv", test = "{d}/test.csv", label-column = {X.shape[1]}'
+            loss, width = "softmax_cross_entropy", int(y.max()) + 1
+        else:
+            write_csv(d / "train.csv", Xtr, [repr(float(v)) for v in ytr], [f"f{j}" for j in range(X.shape[1])])
+            write_csv(d / "test.csv", Xte, [repr(float(v)) for v in yte], [f"f{j}" for j in range(X.shape[1])])
+            source = (f'format = csv, train = "{d}/train.csv", test = "{d}/test.csv", header = true, '
+                      'label-column = target, standardize-target = true')
+            loss, width = "mse", 1
+        epochs = 200 if kind == "regression" else 100
+        (d / "run.conf").write_text(CONFIG.format(d=X.shape[1], loss=loss, hidden=HIDDEN, out=width, epochs=epochs,
+                                                  data=source, run=d / "run"))
+        if kind == "regression":
+            m = make_pipeline(StandardScaler(), MLPRegressor((HIDDEN,), max_iter=5000, random_state=SEED))
+            m.fit(Xtr, ytr)
+            results[name] = {"metric": "rmse", "sklearn": math.sqrt(mean_squared_error(yte, m.predict(Xte)))}
+        else:
+            m = make_pipeline(StandardScaler(), MLPClassifier((HIDDEN,), max_iter=2000, random_state=SEED))
+            m.fit(Xtr, ytr)
+            results[name] = {"metric": "accuracy", "sklearn": accuracy_score(yte, m.predict(Xte))}
+        results[name]["test_examples"] = len(yte)
+    (out / "sklearn.json").write_text(json.dumps(results, indent=1))
+
+
+def table(out):
+    out = Path(out)
+    results = json.loads((out / "sklearn.json").read_text())
+    print(f"{'data set':<14} {'metric':<9} {'dptrain':>9} {'sklearn MLP':>12} {'difference':>11}  within")
+    bad = 0
+    for name, r in results.items():
+        text = (out / name / "evaluate.out").read_text()
+        m = re.search(r"accuracy ([0-9.]+)" if r["metric"] == "accuracy" else r"rmse ([0-9.e+-]+)", text)
+        ours = float(m.group(1)) if m else float("nan")
+        if r["metric"] == "accuracy":
+            diff = 100 * (ours - r["sklearn"])
+            ok = diff >= -1.0  # within 1 point (or better)
+            cells = (f"{100 * ours:8.2f}%", f"{100 * r['sklearn']:11.2f}%", f"{diff:+8.2f} pt")
+        else:
+            diff = 100 * (ours / r["sklearn"] - 1)
+            ok = diff <= 5.0  # within 5% (or better)
+            cells = (f"{ours:9.3f}", f"{r['sklearn']:12.3f}", f"{diff:+9.2f} %")
+        bad += not ok
+        print(f"{name:<14} {r['metric']:<9} {cells[0]:>9} {cells[1]:>12} {cells[2]:>11}  {'yes' if ok else 'NO'}"
+              f"   ({r['test_examples']} test examples)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("export", "table"):
+        sys.exit(__doc__)
+    sys.exit(export(sys.argv[2]) if sys.argv[1] == "export" else table(sys.argv[2]))

@@ -54,7 +54,7 @@ public final class Main {
       usage: dptrain train CONFIG [--master URL] [--new-run | --force]
              dptrain evaluate --model DIR --data PATH [--labels PATH] [DATA OPTIONS] [--master URL]
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
-                             [--single-file] [--overwrite] [DATA OPTIONS] [--master URL]
+                             [--single-file] [--overwrite] [--keep COLUMNS] [DATA OPTIONS] [--master URL]
              dptrain info CONFIG | --model DIR
       DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension, else as trained)
                     --label-column C (0-based or a header name)  --features-column C  --header | --no-header

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,7 @@ final class ModelCommands {
       "--features-column", "--header", "--no-header", "--delimiter", "--master");
   static final Set<String> EVALUATE_FLAGS = union(DATA_FLAGS, "--data");
   static final Set<String> PREDICT_FLAGS = union(DATA_FLAGS, "--input", "--output", "--output-format", "--single-file",
-      "--overwrite");
+      "--overwrite", "--keep");
 
   private ModelCommands() {}
 
@@ -110,8 +111,9 @@ final class ModelCommands {
       if (!a.has("--overwrite")) OutputChecks.newPath("--output", output, sc.hadoopConfiguration()); // before any work
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
       DataSource src = source(a, input, false, model.recipe());
-      var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED);
-      var rows = ModelRunner.predict(spark, model, records).cache();
+      List<String> keep = a.has("--keep") ? List.of(a.get("--keep", "").split(",")) : List.of();
+      var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED, keep);
+      var rows = ModelRunner.predict(spark, model, records, keep).cache();
       PredictionWriter.write(rows, output, outFormat, singleFile, a.has("--overwrite"), sc.hadoopConfiguration());
       long n = rows.count();
       rows.unpersist();

@@ -63,10 +63,23 @@ public final class DistributedData {
   /** Every record of {@code src}, read and checked in the tasks, keyed by its identity. */
   public static JavaPairRDD<RecordKey, Example> records(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
       throws IOException {
+    return records(spark, src, shape, rule, List.of());
+  }
+
+  /**
+   * As {@link #records(SparkSession, DataSource, Shape, LabelRule)}, each example carrying the text
+   * of the {@code keep} columns (prediction input: CSV names or 0-based indices, Parquet names,
+   * LibSVM {@code label}).
+   */
+  public static JavaPairRDD<RecordKey, Example> records(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                        List<String> keep) throws IOException {
+    if (!keep.isEmpty() && src.format().equals("idx")) {
+      throw new DataFormatException(src.path() + ": IDX has no columns to keep");
+    }
     return switch (src.format()) {
       case "idx" -> idx(spark, src, shape, rule);
-      case "libsvm", "csv" -> text(spark, src, shape, rule);
-      case "parquet" -> parquet(spark, src, shape, rule);
+      case "libsvm", "csv" -> text(spark, src, shape, rule, keep);
+      case "parquet" -> parquet(spark, src, shape, rule, keep);
       default -> throw new IllegalArgumentException("unknown data format '" + src.format()
           + "'; expected idx, libsvm, csv or parquet");
     };
@@ -203,9 +216,9 @@ public final class DistributedData {
         .flatMapToPair(r -> IdxRecords.read(images, labels, r[0], r[1], rule, conf.get()));
   }
 
-  private static JavaPairRDD<RecordKey, Example> text(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
-      throws IOException {
-    TextRecords reader = new TextRecords(src, shape.size(), rule);
+  private static JavaPairRDD<RecordKey, Example> text(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                     List<String> keep) throws IOException {
+    TextRecords reader = new TextRecords(src, shape.size(), rule, keep);
     return textSplits(spark, src, (conf, fileIndex) -> (split, it) -> {
       FileSplit fs = (FileSplit) split;
       return reader.read(fs.getPath(), fileIndex.apply(fs), fs.getStart(), it, conf.get());
@@ -293,8 +306,8 @@ public final class DistributedData {
     return LabelValues.sorted(found);
   }
 
-  private static JavaPairRDD<RecordKey, Example> parquet(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
-      throws IOException {
+  private static JavaPairRDD<RecordKey, Example> parquet(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                        List<String> keep) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<FileStatus> files = InputFiles.list(src.path(), sc.hadoopConfiguration());
     String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
@@ -304,8 +317,14 @@ public final class DistributedData {
     List<Column> cols = new ArrayList<>(Arrays.asList(functions.col("_metadata.file_path"),
         functions.col("_metadata.row_index"), functions.col(src.featuresColumn())));
     if (rule.required()) cols.add(functions.col(src.labelColumn()));
+    for (String k : keep) {
+      if (!Arrays.asList(df.columns()).contains(k)) {
+        throw new DataFormatException(src.path() + ": no column '" + k + "' to keep; columns are " + Arrays.asList(df.columns()));
+      }
+      cols.add(functions.col(k));
+    }
     Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(InputFiles.indexByKey(files));
-    RowRecords conv = new RowRecords(shape.size(), rule, src.featuresColumn(), src.labelColumn());
+    RowRecords conv = new RowRecords(shape.size(), rule, src.featuresColumn(), src.labelColumn(), keep.size());
     return df.select(cols.toArray(new Column[0])).javaRDD().mapToPair(r -> {
       String file = r.getString(0);
       long row = r.getLong(1);

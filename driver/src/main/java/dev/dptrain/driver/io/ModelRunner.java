@@ -65,6 +65,16 @@ public final class ModelRunner {
    */
   public static org.apache.spark.sql.Dataset<Row> predict(SparkSession spark, SavedModel model,
                                                            JavaPairRDD<RecordKey, Example> records) {
+    return predict(spark, model, records, List.of());
+  }
+
+  /**
+   * As {@link #predict(SparkSession, SavedModel, JavaPairRDD)}, with the records' kept columns
+   * (see {@code DistributedData.records} with keep) as string columns named {@code keep} after
+   * {@code row}.
+   */
+  public static org.apache.spark.sql.Dataset<Row> predict(SparkSession spark, SavedModel model,
+                                                           JavaPairRDD<RecordKey, Example> records, List<String> keep) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     NetworkSpec spec = model.spec();
     int width = Network.build(spec).outputSize();
@@ -83,6 +93,7 @@ public final class ModelRunner {
       int batch = 512;
       float[] x = new float[batch * d];
       long[] index = new long[batch];
+      String[][] kept = new String[batch][];
       List<Row> out = new ArrayList<>();
       while (it.hasNext()) {
         int m = 0;
@@ -90,15 +101,20 @@ public final class ModelRunner {
           Tuple2<Tuple2<RecordKey, Example>, Long> t = it.next();
           t._1()._2().copyTo(x, m * d);
           index[m] = t._2();
+          kept[m] = t._1()._2().kept();
         }
         st.apply(x, m, shape);
         float[] y = net.predict(payload.value().params, payload.value().normState, x, m);
-        for (int i = 0; i < m; i++) out.add(row(index[i], y, i * width, width, classes, sigmoidPair, recipe));
+        for (int i = 0; i < m; i++) out.add(withKept(row(index[i], y, i * width, width, classes, sigmoidPair, recipe),
+            kept[i]));
       }
       return out.iterator();
     });
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("row", DataTypes.LongType, false));
+    for (String k : keep) {
+      fields.add(DataTypes.createStructField(k.equals("row") ? "input_row" : k, DataTypes.StringType, true));
+    }
     if (classes > 0) {
       fields.add(DataTypes.createStructField("prediction", !labels.mapped() ? DataTypes.IntegerType
           : labels.numeric() ? DataTypes.DoubleType : DataTypes.StringType, false));
@@ -107,6 +123,16 @@ public final class ModelRunner {
       for (int k = 0; k < width; k++) fields.add(DataTypes.createStructField("output_" + k, DataTypes.DoubleType, false));
     }
     return spark.createDataFrame(rows, new StructType(fields.toArray(new StructField[0])));
+  }
+
+  /** The row with the kept values inserted after {@code row}. */
+  private static Row withKept(Row r, String[] kept) {
+    if (kept == null) return r;
+    Object[] v = new Object[r.size() + kept.length];
+    v[0] = r.get(0);
+    System.arraycopy(kept, 0, v, 1, kept.length);
+    for (int i = 1; i < r.size(); i++) v[kept.length + i] = r.get(i);
+    return RowFactory.create(v);
   }
 
   private static Row row(long index, float[] y, int off, int width, int classes, boolean sigmoidPair,

@@ -160,14 +160,18 @@ class TabularCliTest {
     // the labelled file, read with the header, delimiter and label column the model remembers
     Path out = dir.resolve("pred.csv");
     Result pr = run("predict", "--model", model, "--input", testFile.toString(), "--output", out.toString(),
-        "--output-format", "csv", "--single-file");
+        "--output-format", "csv", "--single-file", "--keep", "kind,0");
     assertEquals(0, pr.status(), pr.err());
     List<String[]> rows = csvRows(out);
     assertEquals(61, rows.size());
+    assertEquals("row,kind,0,prediction,p_0,p_1,p_2", String.join(",", rows.get(0)));
     String[] truth = test.toString().split("\n");
     int correct = 0;
     for (int i = 1; i < rows.size(); i++) {
-      if (rows.get(i)[1].equals(truth[i].split(";")[1])) correct++;
+      String[] cells = truth[i].split(";");
+      assertEquals(cells[1], rows.get(i)[1], "the label column passed through");
+      assertEquals(cells[0], rows.get(i)[2], "column 0 passed through");
+      if (rows.get(i)[3].equals(cells[1])) correct++;
     }
     // features in different units (100s and 0.01s): per-feature standardisation by default separates them
     assertTrue(correct >= 57, correct + " of 60");

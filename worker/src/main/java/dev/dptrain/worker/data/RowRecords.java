@@ -26,11 +26,19 @@ public final class RowRecords implements Serializable {
   private final String featuresColumn;
   private final String labelColumn;
 
+  /** Columns after the features (and label) that pass through to predictions. */
+  private final int kept;
+
   public RowRecords(int features, LabelRule rule, String featuresColumn, String labelColumn) {
+    this(features, rule, featuresColumn, labelColumn, 0);
+  }
+
+  public RowRecords(int features, LabelRule rule, String featuresColumn, String labelColumn, int kept) {
     this.d = features;
     this.rule = rule;
     this.featuresColumn = featuresColumn;
     this.labelColumn = labelColumn;
+    this.kept = kept;
   }
 
   /** Why a features column cannot be read, or null when it can. */
@@ -57,7 +65,7 @@ public final class RowRecords implements Serializable {
 
   /**
    * The example in {@code r}: column {@code at} holds the features and, when the rule requires
-   * labels, column {@code at + 1} the label. {@code where} names the row in errors.
+   * labels, column {@code at + 1} the label; the {@code kept} columns after them are passed through. {@code where} names the row in errors.
    */
   public Example example(Row r, int at, String where) {
     float[] x = new float[d];
@@ -66,7 +74,11 @@ public final class RowRecords implements Serializable {
     if (rule.required()) {
       label = rule.target(r.get(at + 1), where + ": column '" + labelColumn + "'");
     }
-    return new Example(x, label);
+    if (kept == 0) return new Example(x, label);
+    String[] values = new String[kept];
+    int from = at + (rule.required() ? 2 : 1);
+    for (int k = 0; k < kept; k++) values[k] = String.valueOf(r.get(from + k));
+    return new Example(x, null, label, values);
   }
 
   private void features(Object v, float[] x, String where) {

@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -38,11 +39,21 @@ public final class TextRecords implements Serializable {
   private final DataSource src;
   private final int d;
   private final LabelRule rule;
+  private final List<String> keep;
 
   public TextRecords(DataSource src, int features, LabelRule rule) {
+    this(src, features, rule, List.of());
+  }
+
+  /**
+   * @param keep columns to pass through to predictions: CSV header names or 0-based indices;
+   *             LibSVM: {@code label}
+   */
+  public TextRecords(DataSource src, int features, LabelRule rule, List<String> keep) {
     this.src = src;
     this.d = features;
     this.rule = rule;
+    this.keep = List.copyOf(keep);
   }
 
   /**
@@ -54,9 +65,16 @@ public final class TextRecords implements Serializable {
       throws IOException {
     boolean csv = src.format().equals("csv");
     int labelAt = csv ? labelColumn(file, conf) : -1;
+    int[] keepAt = csv ? keptColumns(file, conf) : null;
+    if (!csv) {
+      for (String k : keep) {
+        if (!k.equals("label")) throw new DataFormatException(file + ": LibSVM can pass through 'label' only, not '" + k + "'");
+      }
+    }
     Pattern sep = separator();
     return parsed(file, splitStart, lines, (offset, line, where) -> {
       Example e = csv ? csvLine(line, labelAt, sep, where) : libsvmLine(line, where);
+      if (e != null && !keep.isEmpty()) e = e.keeping(csv ? cellsAt(line, sep, keepAt, where) : libsvmLabel(line));
       return e == null ? null : new Tuple2<>(new RecordKey(fileIndex, offset), e);
     });
   }
@@ -85,6 +103,43 @@ public final class TextRecords implements Serializable {
       }
       return cells[labelAt];
     });
+  }
+
+  /** The 0-based columns of the {@code keep} names (header names or indices) in this CSV file. */
+  private int[] keptColumns(Path file, Configuration conf) throws IOException {
+    if (keep.isEmpty()) return new int[0];
+    String[] header = src.header() ? splitHeader(firstLine(file, conf)) : new String[0];
+    int[] at = new int[keep.size()];
+    for (int k = 0; k < at.length; k++) {
+      at[k] = Arrays.asList(header).indexOf(keep.get(k));
+      if (at[k] < 0 && isInteger(keep.get(k))) at[k] = Integer.parseInt(keep.get(k));
+      if (at[k] < 0) {
+        throw new DataFormatException(file + ": no column '" + keep.get(k) + "' to keep; "
+            + (src.header() ? "the header is " + Arrays.toString(header) : "give 0-based column indices (no header)"));
+      }
+    }
+    return at;
+  }
+
+  private String[] splitHeader(String first) {
+    if (first == null) return new String[0];
+    String[] h = dropBom(first).split(Pattern.quote(String.valueOf(src.delimiter())), -1);
+    for (int i = 0; i < h.length; i++) h[i] = h[i].trim();
+    return h;
+  }
+
+  private static String[] cellsAt(String line, Pattern sep, int[] at, String where) {
+    String[] cells = sep.split(line, -1);
+    String[] out = new String[at.length];
+    for (int k = 0; k < at.length; k++) {
+      if (at[k] >= cells.length) throw new DataFormatException(where + ": no column " + at[k] + " (0-based) to keep");
+      out[k] = cells[at[k]].trim();
+    }
+    return out;
+  }
+
+  private static String[] libsvmLabel(String line) {
+    return new String[] {line.trim().split("\\s+", 2)[0]};
   }
 
   /** Turns one line (its byte offset, text and name for errors) into a record, or null to skip it. */

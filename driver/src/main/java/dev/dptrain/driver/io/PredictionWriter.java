@@ -23,8 +23,9 @@ public final class PredictionWriter {
 
   public static void write(Dataset<Row> rows, String output, String format, boolean singleFile, boolean overwrite,
                            Configuration hadoop) throws IOException {
-    Path target = new Path(output);
-    FileSystem fs = target.getFileSystem(hadoop);
+    Path given = new Path(output);
+    FileSystem fs = given.getFileSystem(hadoop);
+    Path target = fs.makeQualified(given); // a bare relative name has no parent to put the temporary in
     Path tmp = new Path(target.getParent(), "." + target.getName() + AtomicFiles.TMP_INFIX + System.nanoTime());
     try {
       // coalesce(1) concatenates the input's partitions in order: one part file, rows in input order

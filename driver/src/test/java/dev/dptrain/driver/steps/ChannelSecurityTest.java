@@ -202,7 +202,7 @@ class ChannelSecurityTest {
           ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
           int g = b.getInt(36);
           int s = b.getInt(40);
-          byte[] frame = new byte[44 + 4 * Math.max(g, 0) + 8 * Math.max(s, 0) + 16];
+          byte[] frame = new byte[44 + (int) Wire.sealedBodyBytes(4L * Math.max(g, 0) + 8L * Math.max(s, 0))];
           System.arraycopy(header, 0, frame, 0, 44);
           in.readFully(frame, 44, frame.length - 44);
           byte[] sent = frame;

@@ -21,13 +21,15 @@ import java.util.Arrays;
  * CHALLENGE driver → task  byte[16] challenge
  * PROOF     task → driver  byte[32] HMAC(linkKey, challenge, taskNonce)             (see {@link LinkAuth})
  * STEP      driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
- *                          int n | enc(float[n] params) | byte[16] tag
- * END       driver → task  int type | byte[16] tag
+ *                          int n | sealed(float[n] params)
+ * END       driver → task  int type | sealed(nothing)
  * RESULT    task → driver  int type, long count, long correct, double lossSum, long computeNanos,
- *                          int g (−1 = none), int s (−1 = none) | enc(float[g] grad, double[s] normStats) | byte[16] tag
+ *                          int g (−1 = none), int s (−1 = none) | sealed(float[g] grad, double[s] normStats)
  * </pre>
- * Headers (before the bar) travel in clear but are authenticated; bodies are AES-GCM encrypted
- * (see {@link LinkAuth}). One instance per link end: it holds the link's keys and frame counters.
+ * Headers (before the bar) travel in clear but are authenticated; bodies are AES-GCM encrypted in
+ * 64 KB segments, each followed by its 16-byte tag (see {@link LinkAuth}): each segment is written
+ * as soon as it is sealed and opened as soon as it has arrived, so sealing, the transfer and
+ * opening overlap. One instance per link end: it holds the link's keys and frame counters.
  * Every frame is read whole (its declared sizes checked against the network's before anything is
  * allocated) and authenticated before any field is used.
  */
@@ -60,9 +62,9 @@ public final class Wire {
   private final int stats;
   private long sent;
   private long received;
-  /** Frames as they travel (sealed). */
-  private byte[] buf = new byte[64];
-  /** Frames in clear. */
+  /** One sealed segment as it travels (after the frame header when it is the first). */
+  private final byte[] buf = new byte[STEP_HEADER + LinkAuth.SEGMENT_BYTES + MAC];
+  /** Frames in clear: header, then body. */
   private byte[] plain = new byte[64];
 
   /**
@@ -75,15 +77,59 @@ public final class Wire {
     this.stats = stats;
   }
 
+  /** Grows the clear frame, keeping the bytes read so far (a header is read before its size is known). */
   private void ensure(long size) {
-    buf = grow(buf, size);
-    plain = grow(plain, size);
+    if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("frame of " + size + " bytes");
+    if (plain.length < size) {
+      plain = Arrays.copyOf(plain, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, plain.length * 3L / 2)));
+    }
   }
 
-  /** Keeps the bytes read so far (a frame's header is read before its size is known). */
-  private static byte[] grow(byte[] b, long size) {
-    if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("frame of " + size + " bytes");
-    return b.length >= size ? b : Arrays.copyOf(b, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, b.length * 3L / 2)));
+  /** Bytes a frame body of {@code bodyLen} bytes takes on the wire. */
+  public static long sealedBodyBytes(long bodyLen) {
+    return LinkAuth.sealedLength(bodyLen);
+  }
+
+  /**
+   * Writes frame {@code frame[0, headerLen+bodyLen)}: the header in clear, then the body segment
+   * by segment, each sealed just before it is written.
+   */
+  private void writeSealed(OutputStream out, byte direction, long step, byte[] frame, int headerLen, int bodyLen)
+      throws IOException {
+    long seq = sent++;
+    System.arraycopy(frame, 0, buf, 0, headerLen);
+    int at = headerLen;
+    int segment = 0;
+    int done = 0;
+    do {
+      int len = Math.min(LinkAuth.SEGMENT_BYTES, bodyLen - done);
+      at += auth.sealSegment(direction, seq, step, segment++, frame, headerLen, frame, headerLen + done, len, buf, at);
+      out.write(buf, 0, at);
+      at = 0;
+      done += len;
+    } while (done < bodyLen);
+    out.flush();
+  }
+
+  /**
+   * Reads and opens the body of a frame whose header is in {@code plain[0, headerLen)}, into
+   * {@code plain[headerLen, headerLen+bodyLen)}, segment by segment.
+   */
+  private void readSealed(InputStream in, byte direction, long step, int headerLen, int bodyLen, String what,
+                          StillWaiting waiting) throws IOException {
+    long seq = received++;
+    ensure((long) headerLen + bodyLen);
+    int segment = 0;
+    int done = 0;
+    do {
+      int len = Math.min(LinkAuth.SEGMENT_BYTES, bodyLen - done);
+      readFully(in, buf, 0, len + MAC, waiting);
+      if (!auth.openSegment(direction, seq, step, segment++, plain, headerLen, buf, 0, len + MAC, plain,
+          headerLen + done)) {
+        throw new RejectedFrame(what + " failed authentication (forged, replayed or corrupted)");
+      }
+      done += len;
+    } while (done < bodyLen);
   }
 
   public static byte[] hello(long jobId, int partition, int stageAttempt, byte[] taskNonce) {
@@ -111,10 +157,7 @@ public final class Wire {
   public void writeStep(OutputStream out, byte[] body, long step) throws IOException {
     byte[] b = body == null ? END_BODY : body;
     int header = body == null ? 4 : STEP_HEADER;
-    ensure(b.length + MAC);
-    int n = auth.seal(LinkAuth.TO_TASK, sent++, body == null ? -1 : step, b, header, b.length - header, buf);
-    out.write(buf, 0, n);
-    out.flush();
+    writeSealed(out, LinkAuth.TO_TASK, body == null ? -1 : step, b, header, b.length - header);
   }
 
   /** Task: writes its RESULT for {@code step}. */
@@ -122,7 +165,7 @@ public final class Wire {
     int g = r.grad == null ? -1 : r.grad.length;
     int s = r.normStats == null ? -1 : r.normStats.length;
     int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
-    ensure(size + MAC);
+    ensure(size);
     ByteBuffer b = ByteBuffer.wrap(plain, 0, size).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(RESULT).putLong(r.count).putLong(r.correct).putDouble(r.lossSum).putLong(r.computeNanos);
     b.putInt(g).putInt(s);
@@ -131,9 +174,7 @@ public final class Wire {
       b.position(b.position() + 4 * g);
     }
     if (s > 0) b.asDoubleBuffer().put(r.normStats);
-    int n = auth.seal(LinkAuth.TO_DRIVER, sent++, step, plain, RESULT_HEADER, size - RESULT_HEADER, buf);
-    out.write(buf, 0, n);
-    out.flush();
+    writeSealed(out, LinkAuth.TO_DRIVER, step, plain, RESULT_HEADER, size - RESULT_HEADER);
   }
 
   /**
@@ -142,8 +183,9 @@ public final class Wire {
    * allocation beyond the network's own sizes.
    */
   public GradientSum readResult(InputStream in, float[] gradReuse, long step, StillWaiting waiting) throws IOException {
-    read(in, 0, RESULT_HEADER, waiting);
-    ByteBuffer h = ByteBuffer.wrap(buf, 0, RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    ensure(RESULT_HEADER);
+    readFully(in, plain, 0, RESULT_HEADER, waiting);
+    ByteBuffer h = ByteBuffer.wrap(plain, 0, RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     int type = h.getInt();
     if (type != RESULT) throw new RejectedFrame("expected a RESULT frame, got type " + type);
     long count = h.getLong();
@@ -154,11 +196,7 @@ public final class Wire {
     int s = h.getInt();
     checkResultShape(count, correct, g, s, params, stats);
     int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
-    ensure(size + MAC);
-    read(in, RESULT_HEADER, size + MAC - RESULT_HEADER, waiting);
-    if (!auth.open(LinkAuth.TO_DRIVER, received++, step, buf, RESULT_HEADER, size + MAC - RESULT_HEADER, plain)) {
-      throw new RejectedFrame("RESULT for step " + step + " failed authentication (forged, replayed or corrupted)");
-    }
+    readSealed(in, LinkAuth.TO_DRIVER, step, RESULT_HEADER, size - RESULT_HEADER, "RESULT for step " + step, waiting);
     GradientSum r = new GradientSum();
     r.count = count;
     r.correct = correct;
@@ -192,35 +230,23 @@ public final class Wire {
 
   /** Task: reads the next frame; null means END. Reuses {@code reuse} when it has the right size. */
   ChannelStep readStep(InputStream in, float[] reuse, StillWaiting waiting) throws IOException {
-    read(in, 0, 4, waiting);
-    int type = ByteBuffer.wrap(buf, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    ensure(STEP_HEADER);
+    readFully(in, plain, 0, 4, waiting);
+    int type = ByteBuffer.wrap(plain, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (type == END) {
-      read(in, 4, MAC, waiting);
-      if (!auth.open(LinkAuth.TO_TASK, received++, -1, buf, 4, MAC, plain)) {
-        throw new RejectedFrame("END failed authentication");
-      }
+      readSealed(in, LinkAuth.TO_TASK, -1, 4, 0, "END", waiting);
       return null;
     }
     if (type != STEP) throw new RejectedFrame("expected a STEP or END frame, got type " + type);
-    read(in, 4, STEP_HEADER - 4, waiting);
-    ByteBuffer h = ByteBuffer.wrap(buf, 4, STEP_HEADER - 4).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(in, plain, 4, STEP_HEADER - 4, waiting);
+    ByteBuffer h = ByteBuffer.wrap(plain, 4, STEP_HEADER - 4).order(ByteOrder.LITTLE_ENDIAN);
     StepCoordinates at = new StepCoordinates(h.getLong(), h.getInt(), h.getLong(), h.getLong(), h.getLong());
     int n = h.getInt();
     if (n != params) throw new RejectedFrame("STEP with " + n + " parameters; the network has " + params);
-    int size = STEP_HEADER + 4 * n;
-    ensure(size + MAC);
-    read(in, STEP_HEADER, 4 * n + MAC, waiting);
-    if (!auth.open(LinkAuth.TO_TASK, received++, at.step(), buf, STEP_HEADER, 4 * n + MAC, plain)) {
-      throw new RejectedFrame("STEP " + at.step() + " failed authentication (forged, replayed or corrupted)");
-    }
+    readSealed(in, LinkAuth.TO_TASK, at.step(), STEP_HEADER, 4 * n, "STEP " + at.step(), waiting);
     float[] p = reuse != null && reuse.length == n ? reuse : new float[n];
     ByteBuffer.wrap(plain, STEP_HEADER, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
     return new ChannelStep(at, p);
-  }
-
-  /** Reads exactly {@code n} bytes into buf at {@code off}; read timeouts only call {@code waiting}. */
-  private void read(InputStream in, int off, int n, StillWaiting waiting) throws IOException {
-    readFully(in, buf, off, n, waiting);
   }
 
   static void readFully(InputStream in, byte[] into, int off, int n, StillWaiting waiting) throws IOException {

@@ -92,6 +92,46 @@ class WireTest {
     assertNull(task.readStep(in, f.params(), NEVER));
   }
 
+  /** A STEP frame of {@code n} parameters spanning several 64 KB segments, as the driver writes it. */
+  private static byte[] multiSegmentStep(float[] params) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(params.length, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), params, null), 1);
+    return out.toByteArray();
+  }
+
+  @Test
+  void largeFramesTravelInSegmentsEachWithItsTag() throws IOException {
+    int n = 2 * LinkAuth.SEGMENT_BYTES / 4 + 3; // two full segments and 12 bytes
+    float[] params = new float[n];
+    for (int i = 0; i < n; i++) params[i] = i * 0.5f - 7;
+    byte[] bytes = multiSegmentStep(params);
+    assertEquals(Wire.STEP_HEADER + 4L * n + 3 * LinkAuth.TAG_BYTES, bytes.length);
+    assertEquals(bytes.length - Wire.STEP_HEADER, Wire.sealedBodyBytes(4L * n));
+    ChannelStep back = wire(n, 0).readStep(new ByteArrayInputStream(bytes), null, NEVER);
+    assertArrayEquals(params, back.params());
+  }
+
+  @Test
+  void segmentsSwappedOrDamagedAfterTheFirstAreRejected() throws IOException {
+    int seg = LinkAuth.SEGMENT_BYTES + LinkAuth.TAG_BYTES;
+    float[] params = new float[2 * LinkAuth.SEGMENT_BYTES / 4]; // exactly two segments
+    for (int i = 0; i < params.length; i++) params[i] = i;
+    byte[] bytes = multiSegmentStep(params);
+    byte[] swapped = bytes.clone();
+    System.arraycopy(bytes, Wire.STEP_HEADER, swapped, Wire.STEP_HEADER + seg, seg);
+    System.arraycopy(bytes, Wire.STEP_HEADER + seg, swapped, Wire.STEP_HEADER, seg);
+    byte[] damaged = bytes.clone();
+    damaged[damaged.length - LinkAuth.TAG_BYTES - 1] ^= 0x10; // the last float of the second segment
+    for (byte[] b : new byte[][] {swapped, damaged}) {
+      IOException e = assertThrows(Wire.RejectedFrame.class,
+          () -> wire(params.length, 0).readStep(new ByteArrayInputStream(b), null, NEVER));
+      assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());
+    }
+    // The second segment cut off: the reader waits for it and reports the shortfall.
+    byte[] cut = Arrays.copyOf(bytes, bytes.length - seg);
+    assertThrows(EOFException.class, () -> wire(params.length, 0).readStep(new ByteArrayInputStream(cut), null, NEVER));
+  }
+
   @Test
   void truncatedFrameIsAnEofNamingTheShortfall() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

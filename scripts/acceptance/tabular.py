@@ -3,6 +3,8 @@ the same splits, and prints the comparison table.
 
   tabular.py export DIR   writes DIR/<name>/{train,test}.<ext>, DIR/<name>/run.conf (train.seed = 1)
                           and DIR/sklearn.json (sklearn's test figure for random_state 0, 1, 2)
+  tabular.py reset DIR    writes DIR/digits/test-reset.csv: the test set with every feature that is
+                          constant in the training data set to its training value
   tabular.py table DIR    reads DIR/sklearn.json and the final test figure of DIR/<name>/seed-*/train.out,
                           prints the table (means over the seeds), exits 1 when a row is outside its
                           tolerance
@@ -10,6 +12,7 @@ the same splits, and prints the comparison table.
 Small test sets make one seed a coin toss (wine: 45 test examples, one example = 2.2 points), so
 both sides are compared by their mean over the same number of seeds.
 """
+import csv
 import json
 import math
 import re
@@ -113,6 +116,35 @@ def export(out):
     (out / "sklearn.json").write_text(json.dumps(results, indent=1))
 
 
+def constant_features(train_csv, label_at):
+    rows = [r for r in csv.reader(open(train_csv))]
+    return {j: rows[0][j] for j in range(len(rows[0])) if j != label_at and len({r[j] for r in rows}) == 1}
+
+
+def reset(out):
+    """The digits test set with the training-constant pixels at their training value."""
+    d = Path(out) / "digits"
+    const = constant_features(d / "train.csv", 64)
+    with open(d / "test-reset.csv", "w") as f:
+        for r in csv.reader(open(d / "test.csv")):
+            f.write(",".join(const.get(j, v) for j, v in enumerate(r)) + "\n")
+
+
+def constant_row(out):
+    """How many digits test rows differ from training in a training-constant pixel, and how many of
+    their predicted classes change when those pixels are reset to the training value."""
+    d = Path(out) / "digits"
+    const = constant_features(d / "train.csv", 64)
+    test = list(csv.reader(open(d / "test.csv")))
+    moved = [i for i, r in enumerate(test) if any(r[j] != v for j, v in const.items())]
+    a = list(csv.reader(open(d / "predictions.csv")))[1:]
+    b = list(csv.reader(open(d / "predictions-reset.csv")))[1:]
+    changed = [i for i in moved if a[i][1] != b[i][1]]
+    print(f"digits: {len(const)} pixels are constant in training; {len(moved)} test rows differ there; "
+          f"their predicted class changes for {len(changed)} when those pixels are reset")
+    return len(changed)
+
+
 def table(out):
     out = Path(out)
     results = json.loads((out / "sklearn.json").read_text())
@@ -139,10 +171,11 @@ def table(out):
         bad += not ok
         print(f"{name:<14} {r['metric']:<9} {cells[0]:>9} {cells[1]:>12} {cells[2]:>11}  {'yes' if ok else 'NO ':<3}"
               f"   {seeds}   ({r['test_examples']} test examples)")
+    bad += constant_row(out) > 0
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("export", "table"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("export", "reset", "table"):
         sys.exit(__doc__)
-    sys.exit(export(sys.argv[2]) if sys.argv[1] == "export" else table(sys.argv[2]))
+    sys.exit({"export": export, "reset": reset, "table": table}[sys.argv[1]](sys.argv[2]))

@@ -28,9 +28,21 @@ import java.util.regex.Pattern;
  *
  * @param text the whole config as read (includes and substitutions resolved), rendered as JSON
  *             with the values of credential-like keys redacted: what the saved model records
+ * @param initFrom {@code train.init-from}: the saved model to warm-start from, or null
  */
 public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark spark, Output output, String source,
-                        String modelConfig, String text) {
+                        String modelConfig, String text, String initFrom) {
+  /**
+   * {@code standardize} of the Spark ML stages' params (one value for any input); a config's
+   * {@code data.standardize} defaults by input instead (see {@link #defaultStandardize}).
+   */
+  public static final String DEFAULT_STANDARDIZE = "center";
+
+  /** {@code data.standardize} when the config names none: per feature for a vector input, centring for images. */
+  public static String defaultStandardize(Shape input) {
+    return input.isVector() ? "standardize" : "center";
+  }
+
   /** Keys whose values are not recorded (Hadoop/S3 credentials in {@code spark.conf}, for one). */
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key).*");
@@ -82,11 +94,20 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
   public static RunConfig parse(Conf root, String source) {
     NetworkSpec net = NetworkConfigParser.parse(root.object("model"));
     String modelConfig = root.raw().withOnlyPath("model").root().render(ConfigRenderOptions.concise());
-    TrainSpec train = TrainConfigParser.parse(root.object("train"), net.input());
+    Conf t = root.object("train");
+    String initFrom = t.string("init-from", null);
+    TrainSpec train = TrainConfigParser.parse(t, net.input());
     Conf d = root.object("data");
     Data data = parseData(d, net.input());
     d.finish();
-    Conf s = root.object("spark");
+    Spark spark = parseSpark(root.object("spark"));
+    Output output = parseOutput(root.object("output"));
+    root.finish();
+    return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()), initFrom);
+  }
+
+  /** The {@code spark} block; an empty one gives the defaults. */
+  public static Spark parseSpark(Conf s) {
     Map<String, String> extra = new LinkedHashMap<>();
     Conf sc = s.object("conf");
     // entrySet() keys are path expressions: a quoted key ("spark.authenticate" = true) comes back
@@ -99,12 +120,32 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
         s.oneOf("transport", "auto", "auto", "channel", "channel-tcp", "broadcast"),
         (int) s.integer("channel-port", 0, 0, 65_535), extra);
     s.finish();
-    Conf o = root.object("output");
+    return spark;
+  }
+
+  /** The {@code output} block; an empty one gives the defaults. */
+  public static Output parseOutput(Conf o) {
     Output output = new Output(o.string("dir", "runs/latest"), o.integer("checkpoint-every", 0, 0, Long.MAX_VALUE),
         (int) o.integer("log-every", 50, 1, Integer.MAX_VALUE), o.oneOf("progress", "auto", "auto", "bar", "lines", "off"));
     o.finish();
-    root.finish();
-    return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()));
+    return output;
+  }
+
+  /** This run warm-started from {@code model} ({@code --init-from}). */
+  public RunConfig withInitFrom(String model) {
+    return new RunConfig(network, train, data, spark, output, source, modelConfig, text, model);
+  }
+
+  /** This run with its output (run record, checkpoints, model) in {@code dir}. */
+  public RunConfig withOutputDir(String dir) {
+    return new RunConfig(network, train, data, spark,
+        new Output(dir, output.checkpointEvery(), output.logEvery(), output.progress()), source, modelConfig, text, initFrom);
+  }
+
+  /** This run checkpointing every {@code steps} steps. */
+  public RunConfig withCheckpointEvery(long steps) {
+    return new RunConfig(network, train, data, spark,
+        new Output(output.dir(), steps, output.logEvery(), output.progress()), source, modelConfig, text, initFrom);
   }
 
   /**
@@ -136,7 +177,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
       String t = d.string("test", null);
       test = t == null ? null : new DataSource(format, t, null, label, features, header, delim.charAt(0));
     }
-    Standardizer.Mode mode = Standardizer.Mode.parse(d.oneOf("standardize", input.isVector() ? "standardize" : "center",
+    Standardizer.Mode mode = Standardizer.Mode.parse(d.oneOf("standardize", defaultStandardize(input),
         "none", "center", "standardize"));
     boolean perChannel = d.bool("per-channel", true);
     int limit = (int) d.integer("limit", 0, 0, Integer.MAX_VALUE);

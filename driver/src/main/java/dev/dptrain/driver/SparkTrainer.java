@@ -127,6 +127,8 @@ public final class SparkTrainer {
   private final TrainSpec spec;
   private final Options options;
   private StepTransport.Kind transportUsed;
+  private float[] initParams;
+  private float[] initNormState;
 
   public SparkTrainer(JavaSparkContext sc, NetworkSpec netSpec, TrainSpec spec, Options options) {
     this.sc = sc;
@@ -139,6 +141,21 @@ public final class SparkTrainer {
 
   public Network network() {
     return network;
+  }
+
+  /**
+   * Warm start: a run without a checkpoint starts from these parameters and running BN
+   * statistics (a saved model's, checked with {@code WarmStart.check}) instead of fresh ones; the
+   * optimiser state and the schedule start afresh. A checkpoint still wins: a resumed run goes on.
+   */
+  public SparkTrainer startFrom(float[] params, float[] normState) {
+    if (params.length != network.paramCount() || normState.length != network.stateCount()) {
+      throw new IllegalArgumentException("initial model has " + params.length + " parameters / " + normState.length
+          + " state floats, the network needs " + network.paramCount() + " / " + network.stateCount());
+    }
+    this.initParams = params.clone();
+    this.initNormState = normState.clone();
+    return this;
   }
 
   /** Sizes of the cached partitions, in partition order. */
@@ -174,6 +191,10 @@ public final class SparkTrainer {
       LOG.info("resuming from checkpoint at step " + state.step + " (epoch " + state.epoch + ")");
     } else {
       state = loop.initialState();
+      if (initParams != null) {
+        System.arraycopy(initParams, 0, state.params, 0, initParams.length);
+        System.arraycopy(initNormState, 0, state.normState, 0, initNormState.length);
+      }
     }
     if (checkpoints != null) loop.checkpointWith(checkpoints::save, options.checkpointEvery());
     if (validation != null) loop.validateWith(s -> evaluate(validation, s));

@@ -7,4 +7,9 @@ public final class SparkTestAccess {
   public static void stopSharedContext() {
     SparkTestSupport.stop();
   }
+
+  /** The shared Spark SQL session (see {@link SparkTestSupport#session}). */
+  public static org.apache.spark.sql.SparkSession session() {
+    return SparkTestSupport.session();
+  }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * task, becomes one line {@code dptrain: error: ...} and an exit status (README, "When things go
  * wrong"): {@value #USAGE} usage or config, {@value #DATA} input data, {@value #MODEL} model or
  * checkpoint file, {@value #IO} output path or I/O, {@value #DIVERGED} training diverged,
- * {@value #INTERNAL} anything else.
+ * {@value #INTERNAL} anything else. {@code retrain} also ends with {@value #NOT_PROMOTED} when it
+ * trained a candidate that did not pass the promotion gate (not an error: no message here).
  */
 final class Failures {
   static final int INTERNAL = 1;
@@ -26,6 +27,7 @@ final class Failures {
   static final int MODEL = 4;
   static final int IO = 5;
   static final int DIVERGED = 6;
+  static final int NOT_PROMOTED = 7;
 
   private Failures() {}
 

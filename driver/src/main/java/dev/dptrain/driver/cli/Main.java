@@ -4,12 +4,17 @@ import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.data.DistributedData;
+import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.driver.report.HtmlReport;
 import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.model.Network;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import dev.dptrain.model.config.Conf;
+import dev.dptrain.model.io.SavedModel;
+import dev.dptrain.model.io.WarmStart;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.BatchPlan;
 import dev.dptrain.model.train.TrainingLoop;
@@ -51,7 +56,8 @@ public final class Main {
   }
 
   static final String USAGE = """
-      usage: dptrain train CONFIG [--master URL] [--new-run | --force]
+      usage: dptrain train CONFIG [--master URL] [--new-run | --force] [--init-from MODEL]
+             dptrain retrain CONFIG --models DIR [--margin M] [--keep N] [--master URL]
              dptrain evaluate --model DIR --data PATH [--labels PATH] [DATA OPTIONS] [--master URL]
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
                              [--single-file] [--overwrite] [--keep COLUMNS] [DATA OPTIONS] [--master URL]
@@ -72,6 +78,7 @@ public final class Main {
       if (args.length == 0) return usage(err, "no command given");
       return switch (args[0]) {
         case "train" -> runTrain(args, out, err);
+        case "retrain" -> Retrain.run(CliArgs.parse(args, 2, Retrain.FLAGS), args.length > 1 ? args[1] : null, out, err);
         case "info" -> runInfo(args, out, err);
         case "evaluate" -> ModelCommands.evaluate(CliArgs.parse(args, 1, ModelCommands.EVALUATE_FLAGS), out);
         case "predict" -> ModelCommands.predict(CliArgs.parse(args, 1, ModelCommands.PREDICT_FLAGS), out);
@@ -143,8 +150,10 @@ public final class Main {
     if (args.length < 2 || args[1].startsWith("--")) return usage(err, "train needs a CONFIG file");
     String master = null;
     Takeover takeover = Takeover.REFUSE;
+    String initFrom = null;
     for (int i = 2; i < args.length; i++) {
       if (args[i].equals("--master") && i + 1 < args.length) master = args[++i];
+      else if (args[i].equals("--init-from") && i + 1 < args.length) initFrom = args[++i];
       else if (args[i].equals("--new-run") || args[i].equals("--force")) {
         Takeover t = args[i].equals("--new-run") ? Takeover.NEW_RUN : Takeover.FORCE;
         if (takeover != Takeover.REFUSE && takeover != t) return usage(err, "--new-run and --force exclude each other");
@@ -154,16 +163,17 @@ public final class Main {
     Conf root = readConfig(args[1]);
     Map<String, String> settings = RunRecord.settings(root);
     RunConfig rc = RunConfig.parse(root, args[1]);
+    if (initFrom != null) {
+      rc = rc.withInitFrom(initFrom);
+      settings.put("train.init-from", ConfigValueFactory.fromAnyRef(initFrom).render(ConfigRenderOptions.concise()));
+    }
     train(rc, settings, master == null ? rc.spark().master() : master, takeover, out, err);
     return 0;
   }
 
   static TrainingState train(RunConfig rc, Map<String, String> settings, String master, Takeover takeover,
                              PrintStream out, PrintStream err) throws Exception {
-    SparkConf conf = SparkSessions.baseConf("dptrain " + rc.source());
-    if (!conf.contains("spark.master")) conf.setMaster(master);
-    rc.spark().conf().forEach(conf::set);
-    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+    try (SparkSession spark = session(rc, master, "dptrain " + rc.source())) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       sc.setLogLevel("WARN");
       Configuration hadoop = sc.hadoopConfiguration();
@@ -180,7 +190,8 @@ public final class Main {
 
       out.println("dptrain: BLAS " + BlasInfo.describe() + (BlasInfo.isSlow() ? "  (SLOW: see README)" : ""));
       out.print(net.summary());
-      TrainingData data = TrainingData.load(rc, spark);
+      SavedModel init = rc.initFrom() == null ? null : warmStart(rc, hadoop, out);
+      TrainingData data = TrainingData.load(rc, spark, init == null ? null : init.standardizer());
       int partitions = rc.spark().partitions();
       JavaRDD<PackedPartition> trainRdd = data.trainRdd();
       JavaRDD<PackedPartition> testRdd = data.testRdd();
@@ -206,6 +217,7 @@ public final class Main {
           .optChannelPort(rc.spark().channelPort())
           .build();
       SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
+      if (init != null) trainer.startFrom(init.params(), init.state());
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
           rc.train().epochs(), System::nanoTime);
@@ -228,6 +240,29 @@ public final class Main {
       RunRecord.write(dir, hadoop, settings, "finished", started);
       return state;
     }
+  }
+
+  /** The run's Spark session: dptrain's settings, the master (unless spark-submit set one), spark.conf. */
+  static SparkSession session(RunConfig rc, String master, String app) {
+    SparkConf conf = SparkSessions.baseConf(app);
+    if (!conf.contains("spark.master")) conf.setMaster(master);
+    rc.spark().conf().forEach(conf::set);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The model {@code train.init-from} names, checked against the config's network. Its input
+   * standardisation is kept: the parameters were trained on inputs standardised that way.
+   */
+  private static SavedModel warmStart(RunConfig rc, Configuration hadoop, PrintStream out) throws IOException {
+    SavedModel init = ModelStore.load(rc.initFrom(), hadoop);
+    try {
+      WarmStart.check(rc.network(), init, rc.initFrom());
+    } catch (IllegalArgumentException e) {
+      throw new Failures.CliFailure(Failures.MODEL, e.getMessage(), e);
+    }
+    out.println("dptrain: warm start from " + rc.initFrom() + " (its parameters, BN statistics and standardisation)");
+    return init;
   }
 
   /**

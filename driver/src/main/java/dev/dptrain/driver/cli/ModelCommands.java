@@ -79,19 +79,27 @@ final class ModelCommands {
     String data = a.required("--data");
     checkFormatFlag(a);
     try (SparkSession spark = session(a, "dptrain evaluate")) {
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
+      SavedModel model = ModelStore.load(modelDir, spark.sparkContext().hadoopConfiguration());
       DataSource src = source(a, data, true, model.recipe());
-      Network net = Network.build(model.spec());
-      Shape shape = net.spec().input();
-      DataRecipe r = model.recipe();
-      JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
-          DistributedData.records(spark, src, shape, TrainingData.labelRule(net, r.labels())), shape,
-          sc.defaultParallelism(), 0, 0), model.standardizer(), r.targetMean(), r.targetStd());
-      Evaluation ev = DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
+      Evaluation ev = evaluateOn(spark, model, src);
       out.printf(Locale.ROOT, "dptrain: %s: %d examples  %s%n", src.path(), ev.count, figures(ev));
-      rdd.unpersist(false);
       return 0;
+    }
+  }
+
+  /** The one evaluation of a saved model on labelled data: read on the executors, standardised its way. */
+  static Evaluation evaluateOn(SparkSession spark, SavedModel model, DataSource src) throws IOException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Network net = Network.build(model.spec());
+    Shape shape = net.spec().input();
+    DataRecipe r = model.recipe();
+    JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
+        DistributedData.records(spark, src, shape, TrainingData.labelRule(net, r.labels())), shape,
+        sc.defaultParallelism(), 0, 0), model.standardizer(), r.targetMean(), r.targetStd());
+    try {
+      return DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
+    } finally {
+      rdd.unpersist(false);
     }
   }
 

@@ -12,51 +12,71 @@ import dev.dptrain.model.io.DataRecipe;
 import dev.dptrain.model.io.SavedModel;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.worker.data.Example;
 import dev.dptrain.worker.data.LabelRule;
+import dev.dptrain.worker.data.RecordKey;
 import java.io.IOException;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The run's data, read and packed on the executors in {@code spark.partitions} balanced partitions,
  * with the standardisation fitted on the training partitions in one distributed pass and applied
- * to both, cached with lineage back to the input files.
+ * to both, cached with lineage back to the input files; {@code recipe} is how it was read and its
+ * labels turned into targets, saved with the model.
  */
-record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
-                    Standardizer standardizer, DataRecipe recipe) {
-  static TrainingData load(RunConfig rc, SparkSession spark) throws IOException {
+public record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
+                           Standardizer standardizer, DataRecipe recipe) {
+  /** The config's data; {@code fixed}: the standardisation to apply (a warm start's), null = fit it. */
+  static TrainingData load(RunConfig rc, SparkSession spark, Standardizer fixed) throws IOException {
     Network net = Network.build(rc.network());
     RunConfig.Data d = rc.data();
     LabelValues labels = d.autoLabels() ? DistributedData.distinctLabels(spark, d.train()) : d.labels();
     LabelRule rule = labelRule(net, labels);
-    int partitions = rc.spark().partitions();
-    long seed = rc.train().seed();
-    Shape shape = rc.network().input();
-    JavaRDD<PackedPartition> train = DistributedData.partitions(
-        DistributedData.records(spark, d.train(), shape, rule), shape, partitions, seed, d.limit());
-    Standardizer st = DistributedStandardizer.fit(train, d.standardize(), d.perChannel(), rc.spark().treeDepth());
-    float[] target = {0f, 1f};
-    if (d.standardizeTarget()) {
-      if (rule.classes() > 0) {
-        throw new Conf.ConfigError("data.standardize-target is for regression; loss " + net.spec().loss()
-            + " predicts classes");
-      }
-      target = DistributedStandardizer.fitTarget(train, rc.spark().treeDepth());
+    if (d.standardizeTarget() && rule.classes() > 0) {
+      throw new Conf.ConfigError("data.standardize-target is for regression; loss " + net.spec().loss()
+          + " predicts classes");
     }
-    float targetMean = target[0];
-    float targetStd = target[1];
-    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(train, st, targetMean, targetStd);
-    JavaRDD<PackedPartition> testRdd = d.test() == null ? null : DistributedData.cache(DistributedData.partitions(
-        DistributedData.records(spark, d.test(), shape, rule), shape, partitions, seed, 0), st, targetMean, targetStd);
-    long n = DistributedData.run(() -> trainRdd.map(p -> (long) p.size()).reduce(Long::sum));
+    Shape shape = rc.network().input();
+    TrainingData data = of(DistributedData.records(spark, d.train(), shape, rule),
+        d.test() == null ? null : DistributedData.records(spark, d.test(), shape, rule), shape,
+        rc.spark().partitions(), rc.train().seed(), d.limit(),
+        fixed, d.standardize(), d.perChannel(), rc.spark().treeDepth(), d.standardizeTarget());
     DataSource t = d.train();
-    DataRecipe recipe = new DataRecipe(t.format(), t.header(), t.delimiter(), t.labelColumn(), t.featuresColumn(),
-        labels, targetMean, targetStd);
-    return new TrainingData(n, trainRdd, testRdd, st, recipe);
+    return new TrainingData(data.trainSize(), data.trainRdd(), data.testRdd(), data.standardizer(),
+        new DataRecipe(t.format(), t.header(), t.delimiter(), t.labelColumn(), t.featuresColumn(), labels,
+            data.recipe().targetMean(), data.recipe().targetStd()));
+  }
+
+  /**
+   * Any records (files, a DataFrame) in {@code partitions} balanced partitions, standardised and
+   * cached. {@code fixed}: a fitted standardisation to apply as it is; null = fit one ({@code mode},
+   * {@code perChannel}) on the training partitions.
+   */
+  public static TrainingData of(JavaPairRDD<RecordKey, Example> train, JavaPairRDD<RecordKey, Example> test,
+                                Shape shape, int partitions, long seed, long limit, Standardizer fixed,
+                                Standardizer.Mode mode, boolean perChannel, int treeDepth) {
+    return of(train, test, shape, partitions, seed, limit, fixed, mode, perChannel, treeDepth, false);
+  }
+
+  /** As above; {@code standardizeTarget}: regression targets become (y − mean)/std of the training targets. */
+  static TrainingData of(JavaPairRDD<RecordKey, Example> train, JavaPairRDD<RecordKey, Example> test,
+                         Shape shape, int partitions, long seed, long limit, Standardizer fixed,
+                         Standardizer.Mode mode, boolean perChannel, int treeDepth, boolean standardizeTarget) {
+    JavaRDD<PackedPartition> packed = DistributedData.partitions(train, shape, partitions, seed, limit);
+    Standardizer fitted = fixed != null ? fixed : DistributedStandardizer.fit(packed, mode, perChannel, treeDepth);
+    float[] target = standardizeTarget ? DistributedStandardizer.fitTarget(packed, treeDepth) : new float[] {0f, 1f};
+    JavaRDD<PackedPartition> trainRdd = DistributedData.cache(packed, fitted, target[0], target[1]);
+    JavaRDD<PackedPartition> testRdd = test == null ? null
+        : DistributedData.cache(DistributedData.partitions(test, shape, partitions, seed, 0), fitted, target[0], target[1]);
+    long n = DistributedData.run(() -> trainRdd.map(p -> (long) p.size()).reduce(Long::sum));
+    return new TrainingData(n, trainRdd, testRdd, fitted,
+        new DataRecipe(null, false, ',', null, null, LabelValues.INDICES, target[0], target[1]));
   }
 
   /** Labels the network's loss accepts, as class indices; the data formats carry one label per example. */
-  static LabelRule labelRule(Network net) {
+  public static LabelRule labelRule(Network net) {
     return labelRule(net, LabelValues.INDICES);
   }
 
@@ -64,7 +84,7 @@ record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<P
    * Labels the network's loss accepts, mapped by {@code labels} when given; a mapping whose size
    * does not fit the network's classes is refused with what to change.
    */
-  static LabelRule labelRule(Network net, LabelValues labels) {
+  public static LabelRule labelRule(Network net, LabelValues labels) {
     String loss = net.spec().loss();
     if (net.labelWidth() != 1) {
       throw new Conf.ConfigError("loss " + loss + " with " + net.outputSize()

@@ -2,12 +2,9 @@ package dev.dptrain.driver.io;
 
 import dev.dptrain.driver.StepPayload;
 import dev.dptrain.model.Evaluation;
-import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.io.SavedModel;
-import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.LabelValues;
-import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.DataRecipe;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.Worker;
@@ -76,40 +73,15 @@ public final class ModelRunner {
   public static org.apache.spark.sql.Dataset<Row> predict(SparkSession spark, SavedModel model,
                                                            JavaPairRDD<RecordKey, Example> records, List<String> keep) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    NetworkSpec spec = model.spec();
-    int width = Network.build(spec).outputSize();
+    BatchScorer scorer = new BatchScorer(sc, model);
+    int width = scorer.width();
     int classes = model.classes();
     boolean sigmoidPair = classes == 2 && width == 1;
-    Standardizer st = model.standardizer();
     DataRecipe recipe = model.recipe();
     LabelValues labels = recipe.labels();
-    Broadcast<NetworkSpec> specBc = sc.broadcast(spec);
-    Broadcast<StepPayload> payload = sc.broadcast(new StepPayload(model.params(), model.state()));
     JavaPairRDD<Tuple2<RecordKey, Example>, Long> indexed = records.sortByKey().zipWithIndex();
-    JavaRDD<Row> rows = indexed.mapPartitions(it -> {
-      Network net = Worker.get().network(specBc.value());
-      Shape shape = specBc.value().input();
-      int d = shape.size();
-      int batch = 512;
-      float[] x = new float[batch * d];
-      long[] index = new long[batch];
-      String[][] kept = new String[batch][];
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        int m = 0;
-        for (; m < batch && it.hasNext(); m++) {
-          Tuple2<Tuple2<RecordKey, Example>, Long> t = it.next();
-          t._1()._2().copyTo(x, m * d);
-          index[m] = t._2();
-          kept[m] = t._1()._2().kept();
-        }
-        st.apply(x, m, shape);
-        float[] y = net.predict(payload.value().params, payload.value().normState, x, m);
-        for (int i = 0; i < m; i++) out.add(withKept(row(index[i], y, i * width, width, classes, sigmoidPair, recipe),
-            kept[i]));
-      }
-      return out.iterator();
-    });
+    JavaRDD<Row> rows = indexed.mapPartitions(it -> scorer.score(it, (t, x, off) -> t._1()._2().copyTo(x, off),
+        (t, raw, y, off) -> withKept(row(t._2(), y, off, width, classes, sigmoidPair, recipe), t._1()._2().kept())));
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("row", DataTypes.LongType, false));
     for (String k : keep) {

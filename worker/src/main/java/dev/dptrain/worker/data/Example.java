@@ -6,8 +6,10 @@ package dev.dptrain.worker.data;
  * keep their {@code pixels} (value = byte / 255) and no {@code features}: a quarter of the bytes
  * through the shuffle and in the cache; every other format has float {@code features}.
  * {@code kept}: prediction input only, the text of the columns passed through to the output.
+ * Serializable for a Spark session on Java serialization (a Spark ML user's own session); dptrain's
+ * sessions use Kryo.
  */
-public record Example(float[] features, byte[] pixels, float label, String[] kept) {
+public record Example(float[] features, byte[] pixels, float label, String[] kept) implements java.io.Serializable {
   public Example(float[] features, byte[] pixels, float label) {
     this(features, pixels, label, null);
   }

@@ -46,6 +46,11 @@ public final class RowRecords implements Serializable {
     return isVectorLike(t) ? null : t.simpleString() + ", expected array<float>, array<double> or a Spark ML Vector";
   }
 
+  /** Why a column cannot be read as numeric labels (no label mapping), or null when it can. */
+  public static String checkLabelType(DataType t) {
+    return t instanceof NumericType ? null : t.simpleString() + ", expected a numeric type";
+  }
+
   /** Why a label column cannot be read under {@code rule}, or null when it can. */
   public static String checkLabelType(DataType t, LabelRule rule) {
     if (t instanceof NumericType) return null;

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,14 @@ public final class TaskLinks {
 
   /** How long a read waits before it checks that the peer is still there. */
   public static final int WAIT_MILLIS = 250;
+
+  /**
+   * How long a task waits to connect and then for the driver's challenge. The driver answers
+   * every hello on a bounded pool within its own 5 s deadline, so a minute without a challenge
+   * means a stale address or a listener that is not the driver's: the task fails (and Spark
+   * reruns the stage) instead of waiting for ever.
+   */
+  static final int HELLO_MILLIS = Integer.getInteger("dptrain.channel.taskHelloMillis", 60_000);
 
   /** The task's end. */
   public interface TaskLink extends AutoCloseable {
@@ -80,8 +90,15 @@ public final class TaskLinks {
 
     SocketTaskLink(String host, int port, byte[] secret, long jobId, int partition, int stageAttempt, int paramCount,
                    int statsCount, Wire.StillWaiting waiting) throws IOException {
-      socket = new Socket(host, port);
+      this(host, port, secret, jobId, partition, stageAttempt, paramCount, statsCount, waiting, HELLO_MILLIS);
+    }
+
+    SocketTaskLink(String host, int port, byte[] secret, long jobId, int partition, int stageAttempt, int paramCount,
+                   int statsCount, Wire.StillWaiting waiting, int helloMillis) throws IOException {
+      socket = new Socket();
       try {
+        long deadline = System.nanoTime() + helloMillis * 1_000_000L;
+        socket.connect(new InetSocketAddress(host, port), helloMillis);
         configure(socket);
         in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         out = socket.getOutputStream();
@@ -89,7 +106,13 @@ public final class TaskLinks {
         out.write(Wire.hello(jobId, partition, stageAttempt, nonce));
         out.flush();
         byte[] challenge = new byte[LinkAuth.NONCE_BYTES];
-        Wire.readFully(in, challenge, 0, challenge.length, waiting);
+        Wire.readFully(in, challenge, 0, challenge.length, () -> {
+          waiting.check();
+          if (System.nanoTime() - deadline > 0) {
+            throw new SocketTimeoutException("no challenge from the driver at " + host + ":" + port + " within "
+                + helloMillis + " ms of connecting");
+          }
+        });
         LinkAuth auth = LinkAuth.derive(secret, jobId, stageAttempt, partition, challenge, nonce);
         out.write(auth.proof());
         out.flush();

@@ -8,9 +8,6 @@ import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.model.Rng;
 import dev.dptrain.model.io.SavedModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,19 +29,13 @@ class TabularCliTest {
   @TempDir
   Path dir;
 
-  private record Result(int status, String out, String err) {}
-
   @BeforeAll
   static void ownSpark() {
     SparkTestSupport.stop(); // the commands start (and stop) their own Spark
   }
 
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRunner.Result run(String... args) {
+    return CliRunner.run(args);
   }
 
   private Path write(String name, String text) throws Exception {
@@ -91,21 +82,21 @@ class TabularCliTest {
     Path test = write("test.libsvm", testText);
     Path conf = config("input = [3], loss = sigmoid_binary_cross_entropy, layers = [ { type = dense, units = 1 } ]",
         "format = libsvm, train = \"" + train + "\", labels = auto");
-    Result tr = run("train", conf.toString());
+    CliRunner.Result tr = run("train", conf.toString());
     assertEquals(0, tr.status(), tr.err());
     SavedModel model = ModelStore.load(dir.resolve("run/model").toString(), new Configuration());
     assertEquals(List.of("-1", "1"), model.recipe().labels().values());
     assertEquals("libsvm", model.recipe().format());
 
     // evaluate needs no option: the model maps ±1 itself
-    Result ev = run("evaluate", "--model", dir.resolve("run/model").toString(), "--data", test.toString());
+    CliRunner.Result ev = run("evaluate", "--model", dir.resolve("run/model").toString(), "--data", test.toString());
     assertEquals(0, ev.status(), ev.err());
     Matcher m = Pattern.compile("60 examples  loss [0-9.]+  accuracy ([0-9.]+)").matcher(ev.out());
     assertTrue(m.find(), ev.out());
     double accuracy = Double.parseDouble(m.group(1));
 
     Path out = dir.resolve("pred.csv");
-    Result pr = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
+    CliRunner.Result pr = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
         "--output", out.toString(), "--output-format", "csv", "--single-file");
     assertEquals(0, pr.status(), pr.err());
     assertTrue(Files.isRegularFile(out), "one file");
@@ -124,12 +115,12 @@ class TabularCliTest {
     assertTrue(accuracy > 0.9, "separable clusters: " + accuracy);
 
     // an existing output is kept unless --overwrite
-    Result again = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
+    CliRunner.Result again = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
         "--output", out.toString(), "--output-format", "csv", "--single-file");
     assertEquals(Failures.IO, again.status());
     assertTrue(again.err().contains("already exists"), again.err());
     Files.writeString(out, "old");
-    Result over = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
+    CliRunner.Result over = run("predict", "--model", dir.resolve("run/model").toString(), "--input", test.toString(),
         "--output", out.toString(), "--output-format", "csv", "--single-file", "--overwrite");
     assertEquals(0, over.status(), over.err());
     assertEquals(61, csvRows(out).size());
@@ -154,12 +145,12 @@ class TabularCliTest {
     Path testFile = write("test.csv", test.toString());
     Path conf = config("input = [2], layers = [ { type = dense, units = 16 }, { type = relu }, { type = dense, units = 3 } ]",
         "format = csv, train = \"" + trainFile + "\", header = true, delimiter = \";\", label-column = kind, labels = auto");
-    Result tr = run("train", conf.toString());
+    CliRunner.Result tr = run("train", conf.toString());
     assertEquals(0, tr.status(), tr.err());
     String model = dir.resolve("run/model").toString();
     // the labelled file, read with the header, delimiter and label column the model remembers
     Path out = dir.resolve("pred.csv");
-    Result pr = run("predict", "--model", model, "--input", testFile.toString(), "--output", out.toString(),
+    CliRunner.Result pr = run("predict", "--model", model, "--input", testFile.toString(), "--output", out.toString(),
         "--output-format", "csv", "--single-file", "--keep", "kind,0");
     assertEquals(0, pr.status(), pr.err());
     List<String[]> rows = csvRows(out);
@@ -175,14 +166,14 @@ class TabularCliTest {
     }
     // features in different units (100s and 0.01s): per-feature standardisation by default separates them
     assertTrue(correct >= 57, correct + " of 60");
-    Result info = run("info", "--model", model);
+    CliRunner.Result info = run("info", "--model", model);
     assertTrue(info.out().contains("labels [setosa, versicolor, virginica]") && info.out().contains("delimiter ';'"),
         info.out());
 
     // a 1-output softmax for these labels is refused with what to change
     Path bad = config("input = [2], layers = [ { type = dense, units = 1 } ]",
         "format = csv, train = \"" + trainFile + "\", header = true, delimiter = \";\", label-column = kind, labels = [no, yes]");
-    Result wrong = run("train", bad.toString(), "--force");
+    CliRunner.Result wrong = run("train", bad.toString(), "--force");
     assertEquals(Failures.USAGE, wrong.status(), wrong.err());
     assertTrue(wrong.err().contains("use loss = sigmoid_binary_cross_entropy"), wrong.err());
   }
@@ -204,7 +195,7 @@ class TabularCliTest {
     Path conf = config("input = [3], loss = mse, layers = [ { type = dense, units = 16 }, { type = relu }, "
         + "{ type = dense, units = 1 } ]", "format = csv, train = \"" + trainFile + "\", test = \"" + testFile
         + "\", header = true, label-column = y, standardize-target = true");
-    Result tr = run("train", conf.toString());
+    CliRunner.Result tr = run("train", conf.toString());
     assertEquals(0, tr.status(), tr.err());
     assertFalse(tr.out().contains("NaN"), tr.out());
     assertTrue(tr.out().contains("| validation mse "), tr.out());
@@ -218,7 +209,7 @@ class TabularCliTest {
     assertTrue(metrics.contains("\"validation_rmse\"") && !metrics.contains("accuracy"), "no accuracy for regression");
     assertTrue(Files.readString(dir.resolve("run/report.html")).contains("Validation RMSE per epoch"));
 
-    Result ev = run("evaluate", "--model", model, "--data", testFile.toString());
+    CliRunner.Result ev = run("evaluate", "--model", model, "--data", testFile.toString());
     assertEquals(0, ev.status(), ev.err());
     Matcher m = Pattern.compile("100 examples  mse ([0-9.e+-]+)  rmse ([0-9.e+-]+)  mae ([0-9.e+-]+)  r2 ([0-9.e+-]+)")
         .matcher(ev.out());
@@ -228,7 +219,7 @@ class TabularCliTest {
     assertTrue(Double.parseDouble(m.group(4)) > 0.9, ev.out());
 
     Path out = dir.resolve("pred.csv");
-    Result pr = run("predict", "--model", model, "--input", testFile.toString(), "--output", out.toString(),
+    CliRunner.Result pr = run("predict", "--model", model, "--input", testFile.toString(), "--output", out.toString(),
         "--output-format", "csv", "--single-file");
     assertEquals(0, pr.status(), pr.err());
     List<String[]> rows = csvRows(out);

@@ -7,6 +7,8 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.check.LayerHealth;
+import dev.dptrain.model.check.SanityChecks;
 import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
@@ -35,6 +37,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(Evaluation.class);
     kryo.register(StepPayload.class);
     kryo.register(java.util.HashMap.class); // the input's file index, broadcast to the readers
+    kryo.register(java.util.ArrayList.class); // the sanity checks' results
     // Records on their way from the readers to the balancing shuffle: written field by field
     // (bulk floats), the key first.
     kryo.register(RecordKey.class, new com.esotericsoftware.kryo.Serializer<RecordKey>() {
@@ -87,7 +90,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     for (Class<?> c : new Class<?>[] {NetworkSpec.class, Shape.class, Init.class, Init.Scheme.class,
         LayerSpec.DenseSpec.class, LayerSpec.ActivationSpec.class, LayerSpec.SoftmaxSpec.class,
         LayerSpec.BatchNormSpec.class, LayerSpec.DropoutSpec.class, Dataset.class,
-        PackedPartition.class, StepCoordinates.class, IdxRecords.Header.class}) {
+        PackedPartition.class, StepCoordinates.class, IdxRecords.Header.class, SanityChecks.Result.class, LayerHealth.class}) {
       kryo.register(c, java);
     }
   }

@@ -99,9 +99,14 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     TrainSpec train = TrainConfigParser.parse(t, net.input());
     Conf d = root.object("data");
     Data data = parseData(d, net.input());
+    if (train.earlyStopping() != null && data.test() == null) {
+      throw root.error("train.early-stopping", "test data to validate on (data.test, or data.test-images and"
+          + " data.test-labels)", "none");
+    }
     d.finish();
     Spark spark = parseSpark(root.object("spark"));
     Output output = parseOutput(root.object("output"));
+    root.has("search"); // read by dptrain search (driver/tuning/SearchConfig); train ignores it
     root.finish();
     return new RunConfig(net, train, data, spark, output, source, modelConfig, redactedText(root.raw()), initFrom);
   }

@@ -5,6 +5,8 @@ import dev.dptrain.driver.io.ModelRunner;
 import dev.dptrain.driver.steps.BroadcastSteps;
 import dev.dptrain.driver.steps.ChannelSteps;
 import dev.dptrain.driver.steps.StepTransport;
+import dev.dptrain.driver.tuning.SparkChecks;
+import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.NetworkSpec;
@@ -129,6 +131,7 @@ public final class SparkTrainer {
   private StepTransport.Kind transportUsed;
   private float[] initParams;
   private float[] initNormState;
+  private int healthExamples;
 
   public SparkTrainer(JavaSparkContext sc, NetworkSpec netSpec, TrainSpec spec, Options options) {
     this.sc = sc;
@@ -155,6 +158,15 @@ public final class SparkTrainer {
     }
     this.initParams = params.clone();
     this.initNormState = normState.clone();
+    return this;
+  }
+
+  /**
+   * Measures {@link LayerHealth} at the end of every epoch on the first {@code examples} examples of
+   * partition 0 (one small Spark job) and hands it to the listener's {@code onLayerHealth}; 0 = off.
+   */
+  public SparkTrainer measureLayerHealth(int examples) {
+    this.healthExamples = examples;
     return this;
   }
 
@@ -198,6 +210,10 @@ public final class SparkTrainer {
     }
     if (checkpoints != null) loop.checkpointWith(checkpoints::save, options.checkpointEvery());
     if (validation != null) loop.validateWith(s -> evaluate(validation, s));
+    if (healthExamples > 0 && listener != null) {
+      loop.atEpochEnd(s -> listener.onLayerHealth(s.epoch,
+          SparkChecks.health(train, netSpec, s.params, s.normState, spec.seed(), healthExamples)));
+    }
     Broadcast<NetworkSpec> specBc = sc.broadcast(netSpec);
     sc.setCallSite("dptrain training step"); // spares Spark a stack walk per job
     try (StepTransport steps = transport(train, specBc, perEpoch)) {

@@ -48,4 +48,16 @@ class RunConfigDataTest {
     msg = assertThrows(Conf.ConfigError.class, () -> parse("format = csv")).getMessage();
     assertTrue(msg.contains("data.train"), msg);
   }
+
+  /** Early stopping watches validation metrics: without test data the config is refused, naming the key. */
+  @Test
+  void earlyStoppingNeedsTestData() {
+    String msg = assertThrows(Conf.ConfigError.class, () -> RunConfig.parse(Conf.parseString(MODEL
+        + "train { early-stopping { patience = 2 } }\ndata { format = csv, train = a.csv }", "run.conf"), "run.conf"))
+        .getMessage();
+    assertTrue(msg.contains("train.early-stopping") && msg.contains("data.test"), msg);
+    RunConfig ok = RunConfig.parse(Conf.parseString(MODEL
+        + "train { early-stopping { patience = 2 } }\ndata { format = csv, train = a.csv, test = b.csv }", "run.conf"), "run.conf");
+    assertEquals(2, ok.train().earlyStopping().patience());
+  }
 }

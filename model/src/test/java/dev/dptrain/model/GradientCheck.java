@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.dptrain.model.check.FiniteDifferences;
+import dev.dptrain.model.check.FiniteDifferences.Comparison;
+import dev.dptrain.model.check.FiniteDifferences.Numeric;
 import dev.dptrain.model.layers.Layer;
 import dev.dptrain.model.layers.Pass;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 /**
- * Finite-difference gradient checking for float32 layers, losses and networks.
+ * Finite-difference gradient checking for float32 layers, losses and networks: the test harness
+ * around {@link FiniteDifferences} (which the product's {@code dptrain check} uses too).
  *
  * <p>Layers are checked through the scalar objective {@code L = Σ_i r_i y_i}, evaluated in double
  * precision with fixed random weights {@code r} (exactly representable as floats), so that
@@ -75,9 +78,9 @@ public final class GradientCheck {
   // ---------------------------------------------------------------------------------------------
   // Core numerics
 
-  /** Unit roundoffs of float32 and float64. */
-  public static final double U32 = 0x1p-24;
-  public static final double U64 = 0x1p-53;
+  /** Unit roundoffs of float32 and float64 ({@link FiniteDifferences}). */
+  public static final double U32 = FiniteDifferences.U32;
+  public static final double U64 = FiniteDifferences.U64;
 
   /** Σ_i r_i y_i over the first r.length outputs, accumulated in double. */
   public static double weightedSum(double[] r, float[] y) {
@@ -94,13 +97,6 @@ public final class GradientCheck {
   }
 
   /**
-   * Numerical derivatives and, per entry, a bound on their rounding noise: if one evaluation of the
-   * objective is off by at most {@code evalError}, the difference quotient is off by at most
-   * {@code 2·evalError / (v⁺ - v⁻)}.
-   */
-  public record Numeric(double[] values, double[] noise) {}
-
-  /**
    * The error bound of an objective that adds up float32 terms (outputs weighted by r) in double:
    * each term is taken to carry one float32 unit roundoff of its magnitude, the errors added with
    * aligned signs, the worst case over signs. A single term's error grows with the depth m of its
@@ -113,64 +109,20 @@ public final class GradientCheck {
     return U32 * weightedAbsSum(r, y);
   }
 
-  /**
-   * Central differences of {@code objective} with respect to {@code v[from, from+count)}, each
-   * perturbed by ±h in turn (and restored exactly afterwards); {@code evalError} bounds the absolute
-   * rounding error of one evaluation of the objective (see {@link Numeric}).
-   */
+  /** See {@link FiniteDifferences#centralDifferences(float[], int, int, double, double, DoubleSupplier)}. */
   public static Numeric centralDifferences(float[] v, int from, int count, double h, double evalError,
                                            DoubleSupplier objective) {
-    double[] g = new double[count];
-    double[] noise = new double[count];
-    for (int k = 0; k < count; k++) {
-      int i = from + k;
-      float orig = v[i];
-      float plus = (float) (orig + h);
-      float minus = (float) (orig - h);
-      v[i] = plus;
-      double lp = objective.getAsDouble();
-      v[i] = minus;
-      double lm = objective.getAsDouble();
-      v[i] = orig;
-      g[k] = (lp - lm) / ((double) plus - (double) minus);
-      noise[k] = 2 * evalError / ((double) plus - (double) minus);
-    }
-    return new Numeric(g, noise);
+    return FiniteDifferences.centralDifferences(v, from, count, h, evalError, objective);
   }
 
-  /** Outcome of comparing an analytic gradient with a numerical one. */
-  public record Comparison(String what, double maxError, int worst, double analytic, double numeric,
-                           double maxNoise, int significant, int total) {
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "%s: max rel err %.3e at [%d] (analytic %.8g, numeric %.8g), "
-          + "rounding noise of the differences up to %.2e, %d/%d entries above floor",
-          what, maxError, worst, analytic, numeric, maxNoise, significant, total);
-    }
-  }
-
+  /** {@link FiniteDifferences#compare}, failing the test on a non-finite gradient. */
   public static Comparison compare(String what, double[] analytic, Numeric numerical, double floor) {
-    double[] numeric = numerical.values();
-    assertEquals(numeric.length, analytic.length, what + ": gradient lengths differ");
-    double max = -1;
-    int worst = -1;
-    int significant = 0;
-    for (int i = 0; i < analytic.length; i++) {
-      double a = analytic[i];
-      double b = numeric[i];
-      if (!Double.isFinite(a) || !Double.isFinite(b)) {
-        fail(what + ": non-finite gradient at [" + i + "]: analytic " + a + ", numeric " + b);
-      }
-      if (Math.abs(a) + Math.abs(b) > floor) significant++;
-      double e = Math.max(0, Math.abs(a - b) - numerical.noise()[i]) / Math.max(Math.abs(a) + Math.abs(b), floor);
-      if (e > max) {
-        max = e;
-        worst = i;
-      }
+    assertEquals(numerical.values().length, analytic.length, what + ": gradient lengths differ");
+    Comparison c = FiniteDifferences.compare(what, analytic, numerical, floor);
+    if (!c.finite()) {
+      fail(what + ": non-finite gradient at [" + c.worst() + "]: analytic " + c.analytic() + ", numeric " + c.numeric());
     }
-    double maxNoise = Arrays.stream(numerical.noise()).max().orElse(0);
-    return new Comparison(what, max, worst, worst < 0 ? 0 : analytic[worst], worst < 0 ? 0 : numeric[worst],
-        maxNoise, significant, analytic.length);
+    return c;
   }
 
   /** Whether {@code -Dgradcheck.verbose=true} asks for every comparison to be printed. */

@@ -3,7 +3,7 @@ package dev.dptrain.model;
 import static dev.dptrain.model.GradientCheck.assertGradientsMatch;
 import static dev.dptrain.model.GradientCheck.awayFromZero;
 import static dev.dptrain.model.GradientCheck.centralDifferences;
-import static dev.dptrain.model.GradientCheck.U32;
+import static dev.dptrain.model.check.FiniteDifferences.lossSumError;
 import static dev.dptrain.model.GradientCheck.float32Error;
 import static dev.dptrain.model.GradientCheck.objectiveWeights;
 import static dev.dptrain.model.GradientCheck.uniform;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dptrain.model.GradientCheck.Numeric;
+import dev.dptrain.model.check.FiniteDifferences.Numeric;
 import dev.dptrain.model.GradientCheck.LayerGradients;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.init.Init;
@@ -354,7 +354,7 @@ class LayerGradientTest {
     boolean[] baseSigns = preReluSigns(layers, params, x, batch);
     double h = 5e-3;
     // Each example's loss comes from float32 logits: about one float32 unit roundoff of its size.
-    Numeric numeric = centralDifferences(params, 0, params.length, h, U32 * base, () -> {
+    Numeric numeric = centralDifferences(params, 0, params.length, h, lossSumError(base), () -> {
       boolean[] signs = preReluSigns(layers, params, x, batch);
       for (int i = 0; i < signs.length; i++) {
         assertEquals(baseSigns[i], signs[i], "a perturbation crossed the ReLU kink at " + i);

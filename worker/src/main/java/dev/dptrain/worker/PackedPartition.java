@@ -203,6 +203,16 @@ public final class PackedPartition implements Examples, Serializable {
   }
 
   /**
+   * The same examples (storage shared, not copied) as partition {@code newIndex}: a subset of the
+   * partitions, re-numbered 0..n-1, is training data again (k-fold cross-validation).
+   */
+  public PackedPartition withIndex(int newIndex) {
+    PackedPartition p = new PackedPartition(newIndex, shape, labelWidth, chunkSize, chunks, pixels, pixelLabels);
+    p.transform = transform;
+    return p;
+  }
+
+  /**
    * Applies the standardisation: in place to float storage, or as the transform of every batch
    * read from pixel storage. Returns this partition.
    */

@@ -12,20 +12,24 @@ import java.io.IOException;
  *   body = seed:long step:long epoch:int stepInEpoch:long
  *          params:floats optimizerState:floats normState:floats    (floats = count:int + IEEE 754 floats)
  *          epochLossSum:double epochCount:long epochCorrect:long   (version 2 on)
+ *          hasBest:boolean [bestEpoch:int bestScore:double params:floats normState:floats]  (version 3 on)
  * </pre>
  * The frame is {@link Framing}'s: reading checks the magic, the version and the checksum; a damaged
  * file is an error naming it.
- * Version 1 files (no epoch sums) still load, with the epoch's sums starting from zero.
+ * Version 1 files (no epoch sums) still load, with the epoch's sums starting from zero; version 1
+ * and 2 files have no early-stopping best epoch.
  */
 public final class TrainingStateCodec {
   static final int MAGIC = 0x44505443; // "DPTC"
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   private static final int OLDEST_READABLE = 1;
 
   private TrainingStateCodec() {}
 
   public static byte[] encode(TrainingState s) {
-    return Framing.encode(MAGIC, VERSION, 16 + 4 * (s.params.length + s.optimizerState.length + s.normState.length) + 64,
+    int bestFloats = s.best == null ? 0 : s.params.length + s.normState.length;
+    return Framing.encode(MAGIC, VERSION,
+        16 + 4 * (s.params.length + s.optimizerState.length + s.normState.length + bestFloats) + 96,
         out -> {
           out.writeLong(s.seed);
           out.writeLong(s.step);
@@ -37,6 +41,13 @@ public final class TrainingStateCodec {
           out.writeDouble(s.epochLossSum);
           out.writeLong(s.epochCount);
           out.writeLong(s.epochCorrect);
+          out.writeBoolean(s.best != null);
+          if (s.best != null) {
+            out.writeInt(s.best.epoch());
+            out.writeDouble(s.best.score());
+            Framing.writeFloats(out, s.best.params());
+            Framing.writeFloats(out, s.best.normState());
+          }
         });
   }
 
@@ -70,6 +81,9 @@ public final class TrainingStateCodec {
       s.epochLossSum = d.readDouble();
       s.epochCount = d.readLong();
       s.epochCorrect = d.readLong();
+    }
+    if (body.version() >= 3 && d.readBoolean()) {
+      s.best = new TrainingState.Best(d.readInt(), d.readDouble(), Framing.readFloats(d), Framing.readFloats(d));
     }
     return s;
   }

@@ -2,7 +2,6 @@ package dev.dptrain.driver.cli;
 
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.model.config.Conf;
-import dev.dptrain.model.data.IdxReader;
 import dev.dptrain.worker.data.DataFormatException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -17,8 +16,9 @@ import java.util.regex.Pattern;
  * task, becomes one line {@code dptrain: error: ...} and an exit status (README, "When things go
  * wrong"): {@value #USAGE} usage or config, {@value #DATA} input data, {@value #MODEL} model or
  * checkpoint file, {@value #IO} output path or I/O, {@value #DIVERGED} training diverged,
- * {@value #INTERNAL} anything else. {@code retrain} also ends with {@value #NOT_PROMOTED} when it
- * trained a candidate that did not pass the promotion gate (not an error: no message here).
+ * {@value #CHECK_FAILED} a sanity check failed, {@value #INTERNAL} anything else. {@code retrain}
+ * also ends with {@value #NOT_PROMOTED} when it trained a candidate that did not pass the promotion
+ * gate (not an error: no message here).
  */
 final class Failures {
   static final int INTERNAL = 1;
@@ -28,6 +28,8 @@ final class Failures {
   static final int IO = 5;
   static final int DIVERGED = 6;
   static final int NOT_PROMOTED = 7;
+  /** {@code dptrain check}: at least one sanity check failed (each printed with what it means). */
+  static final int CHECK_FAILED = 8;
 
   private Failures() {}
 
@@ -59,9 +61,7 @@ final class Failures {
       if (c instanceof CliFailure f) return new Outcome(f.exit, oneLine(f.getMessage()));
       if (c instanceof Conf.ConfigError) return new Outcome(USAGE, "config: " + oneLine(c.getMessage()));
       if (c instanceof CliArgs.UsageError) return new Outcome(USAGE, oneLine(c.getMessage()));
-      if (c instanceof DataFormatException || c instanceof IdxReader.IdxFormatException) {
-        return new Outcome(DATA, oneLine(c.getMessage()));
-      }
+      if (c instanceof DataFormatException) return new Outcome(DATA, oneLine(c.getMessage()));
       if (c instanceof ModelStore.ModelFileException) return new Outcome(MODEL, oneLine(c.getMessage()));
       if (c instanceof FileNotFoundException) return new Outcome(DATA, oneLine(c.getMessage()));
       if (c instanceof ArithmeticException && String.valueOf(c.getMessage()).contains("diverged")) {

@@ -62,10 +62,16 @@ public final class Main {
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
                              [--single-file] [--overwrite] [--keep COLUMNS] [DATA OPTIONS] [--master URL]
              dptrain info CONFIG | --model DIR
+             dptrain check CONFIG [--steps N] [--master URL]
+             dptrain lr-find CONFIG [--min-lr X] [--max-lr Y] [--steps N] [--master URL]
+             dptrain search CONFIG [--master URL]
       DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension, else as trained)
                     --label-column C (0-based or a header name)  --features-column C  --header | --no-header
                     --delimiter C   (each defaults to how the model's training data was read)
       any command: --debug (or DPTRAIN_DEBUG=1) prints the stack trace of an error""";
+
+  /** Examples of the per-epoch layer-health probe (metrics.jsonl layers_health). */
+  static final int HEALTH_EXAMPLES = 256;
 
   static int run(String[] argv, PrintStream out, PrintStream err) {
     List<String> list = new ArrayList<>(List.of(argv));
@@ -80,6 +86,9 @@ public final class Main {
         case "train" -> runTrain(args, out, err);
         case "retrain" -> Retrain.run(CliArgs.parse(args, 2, Retrain.FLAGS), args.length > 1 ? args[1] : null, out, err);
         case "info" -> runInfo(args, out, err);
+        case "check" -> TuningCommands.check(configArg(args), CliArgs.parse(args, 2, TuningCommands.CHECK_FLAGS), out);
+        case "lr-find" -> TuningCommands.lrFind(configArg(args), CliArgs.parse(args, 2, TuningCommands.LR_FIND_FLAGS), out);
+        case "search" -> SearchCommand.run(configArg(args), CliArgs.parse(args, 2, SearchCommand.FLAGS), out);
         case "evaluate" -> ModelCommands.evaluate(CliArgs.parse(args, 1, ModelCommands.EVALUATE_FLAGS), out);
         case "predict" -> ModelCommands.predict(CliArgs.parse(args, 1, ModelCommands.PREDICT_FLAGS), out);
         default -> usage(err, "unknown command " + args[0]);
@@ -96,6 +105,12 @@ public final class Main {
       err.flush();
       return o.exit();
     }
+  }
+
+  /** The CONFIG argument of a command that takes one first. */
+  private static String configArg(String[] args) {
+    if (args.length < 2 || args[1].startsWith("--")) throw new CliArgs.UsageError(args[0] + " needs a CONFIG file");
+    return args[1];
   }
 
   private static int usage(PrintStream err, String problem) {
@@ -175,7 +190,6 @@ public final class Main {
                              PrintStream out, PrintStream err) throws Exception {
     try (SparkSession spark = session(rc, master, "dptrain " + rc.source())) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      sc.setLogLevel("WARN");
       Configuration hadoop = sc.hadoopConfiguration();
       String dir = rc.output().dir();
       // Everything that can be checked before the work is checked here, before any data is read.
@@ -208,6 +222,7 @@ public final class Main {
         out.println("dptrain: warning: " + data.standardizer().constantCount() + " of " + data.standardizer().mean().length
             + " standardisation groups are constant in the training data; they are centred and not scaled (std 1)");
       }
+      TuningCommands.warnAtStepZero(rc, data, err);
       String checkpointDir = rc.output().checkpointEvery() > 0 ? dir + "/checkpoints" : null;
       SparkTrainer.Options opts = SparkTrainer.Options.builder()
           .optTreeDepth(rc.spark().treeDepth())
@@ -216,7 +231,7 @@ public final class Main {
           .optTransport(StepTransport.Kind.parse(rc.spark().transport()))
           .optChannelPort(rc.spark().channelPort())
           .build();
-      SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts);
+      SparkTrainer trainer = new SparkTrainer(sc, rc.network(), rc.train(), opts).measureLayerHealth(HEALTH_EXAMPLES);
       if (init != null) trainer.startFrom(init.params(), init.state());
       ConsoleProgress progress = new ConsoleProgress(out,
           ConsoleProgress.Mode.parse(rc.output().progress()).resolveForStdout(), rc.output().logEvery(), perEpoch,
@@ -226,6 +241,7 @@ public final class Main {
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
         state = trainer.fit(trainRdd, testRdd, TrainingLoop.Listener.all(progress, metrics));
+        if (rc.train().earlyStopping() != null) out.println("dptrain: " + rc.train().earlyStopping().describe(state));
       } finally {
         writeReport(rc, sc, out); // also for a failed run: the plots up to the failure
       }
@@ -242,12 +258,14 @@ public final class Main {
     }
   }
 
-  /** The run's Spark session: dptrain's settings, the master (unless spark-submit set one), spark.conf. */
+  /** The run's Spark session: dptrain's settings, the master (unless spark-submit set one), spark.conf; logs at WARN. */
   static SparkSession session(RunConfig rc, String master, String app) {
     SparkConf conf = SparkSessions.baseConf(app);
     if (!conf.contains("spark.master")) conf.setMaster(master);
     rc.spark().conf().forEach(conf::set);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
   }
 
   /**
@@ -296,7 +314,7 @@ public final class Main {
       }
       default -> throw new Failures.CliFailure(Failures.USAGE, "output.dir " + dir + " " + what
           + "; expected the same config (only " + String.join(", ", RunRecord.SAFE.stream().sorted().toList())
-          + " and spark.conf.* may change); use --new-run to move the old run aside or --force to train into it anyway");
+          + ", spark.conf.* and search.* may change); use --new-run to move the old run aside or --force to train into it anyway");
     }
   }
 

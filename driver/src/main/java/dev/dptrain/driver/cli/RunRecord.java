@@ -35,8 +35,8 @@ final class RunRecord {
   /** Settings that do not change the trained model: more epochs continue the same trajectory. */
   static final Set<String> SAFE = Set.of("train.epochs", "output.dir", "output.log-every", "output.progress",
       "output.checkpoint-every", "spark.master", "spark.channel-port");
-  /** Key prefixes that are safe: extra Spark settings (memory, UI, ...). */
-  static final List<String> SAFE_PREFIXES = List.of("spark.conf.");
+  /** Key prefixes that are safe: extra Spark settings (memory, UI, ...); the search block (train ignores it). */
+  static final List<String> SAFE_PREFIXES = List.of("spark.conf.", "search.");
 
   private RunRecord() {}
 

@@ -2,6 +2,7 @@ package dev.dptrain.driver.metrics;
 
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
+import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
@@ -35,7 +36,8 @@ import org.apache.hadoop.fs.Syncable;
  *       train_accuracy and validation_accuracy (null without validation data), for regression
  *       with validation data validation_mse, validation_rmse, validation_mae, validation_r2
  *       (plain MSE in target units; the losses are the training objective, ½ squared error for
- *       {@code mse}), and time_s.</li>
+ *       {@code mse}), time_s and, when the trainer measures it, layers_health (per top-level
+ *       layer: index, name, activation_rms, gradient_rms, dead_fraction; see {@link LayerHealth}).</li>
  * </ul>
  * A resumed run appends a new {@code start}; readers drop the earlier records it supersedes.
  */
@@ -55,6 +57,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   private TrainingState live;
   private float[] before;
   private boolean failed;
+  private List<LayerHealth> health;
 
   public MetricsLog(OutputStream out, Network network, RunInfo run, int ratioEvery, LongSupplier clock) {
     this.out = out;
@@ -129,6 +132,11 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   }
 
   @Override
+  public void onLayerHealth(int epoch, List<LayerHealth> layers) {
+    this.health = layers;
+  }
+
+  @Override
   public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
     JsonLine line = new JsonLine().put("type", "epoch").put("epoch", epoch + 1).put("step", (epoch + 1) * run.stepsPerEpoch())
         .put("train_loss", train.meanLoss())
@@ -140,7 +148,18 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
       line.put("validation_mse", validation.mse()).put("validation_rmse", validation.rmse())
           .put("validation_mae", validation.mae()).put("validation_r2", validation.r2());
     }
-    write(line.put("time_s", elapsedSeconds()));
+    line.put("time_s", elapsedSeconds());
+    if (health != null) {
+      StringBuilder layers = new StringBuilder("[");
+      for (LayerHealth h : health) {
+        if (layers.length() > 1) layers.append(',');
+        layers.append(new JsonLine().put("index", h.layer()).put("name", h.name()).put("activation_rms", h.activationRms())
+            .put("gradient_rms", h.gradientRms()).put("dead_fraction", h.deadFraction()));
+      }
+      line.putRaw("layers_health", layers.append(']').toString());
+      health = null;
+    }
+    write(line);
   }
 
   private double elapsedSeconds() {

@@ -17,7 +17,8 @@ import org.apache.hadoop.fs.Path;
  * {@code report.html}: one self-contained page (inline SVG and CSS, no scripts, nothing fetched)
  * made from a run's {@code metrics.jsonl}: headline figures, loss and accuracy per epoch, loss,
  * learning rate, gradient norm, per-layer update/weight ratio and throughput per step, the
- * config file and the model summary. Regenerate one with
+ * train/validation gap with a verdict and the per-layer signal health per epoch
+ * ({@link FitDiagnostics}), the config file and the model summary. Regenerate one with
  * {@code java -cp ... dev.dptrain.driver.report.HtmlReport RUN_DIR}.
  */
 public final class HtmlReport {
@@ -70,6 +71,8 @@ public final class HtmlReport {
     charts.add(new SvgChart("chart-grad-norm", "Gradient norm (before clipping)", "step", false)
         .add("‖g‖", step, RunMetrics.column(m.steps, "grad_norm"), pal[3], 0.8, false).render());
     charts.add(updateRatioChart(m));
+    charts.add(FitDiagnostics.gapChart(m));
+    charts.addAll(FitDiagnostics.healthCharts(m));
     charts.add(new SvgChart("chart-throughput", "Throughput (samples/s)", "step", false)
         .add("per step", step, RunMetrics.column(m.steps, "samples_per_s"), pal[5], 0.3, false)
         .add("smoothed", step, smooth(RunMetrics.column(m.steps, "samples_per_s")), pal[5], 1, false).render());
@@ -84,6 +87,8 @@ public final class HtmlReport {
         .append(m.start.path("batch_size").asLong()).append(" &middot; ")
         .append(m.start.path("steps_per_epoch").asLong()).append(" steps/epoch</p></header>\n");
     page.append("<section class=\"cards\">").append(cards(m)).append("</section>\n");
+    page.append("<section class=\"text\"><div id=\"verdict\"><h2>Train/validation gap</h2><p>")
+        .append(Html.escape(FitDiagnostics.verdict(m))).append("</p></div></section>\n");
     page.append("<section class=\"charts\">");
     for (String c : charts) page.append("<figure>").append(c).append("</figure>\n");
     page.append("</section>\n");
@@ -179,7 +184,7 @@ public final class HtmlReport {
     return out;
   }
 
-  private static final String CSS = """
+  static final String CSS = """
       body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f8fafc;margin:0;padding:24px 32px}
       h1{font-size:22px;margin:0}h2{font-size:15px;margin:0 0 8px}.sub{color:#64748b;margin:4px 0 0}
       .cards{display:flex;flex-wrap:wrap;gap:12px;margin:20px 0}

@@ -26,6 +26,7 @@ final class SvgChart {
   private final String title;
   private final String xLabel;
   private final boolean logY;
+  private boolean logX;
   private final List<Series> series = new ArrayList<>();
 
   SvgChart(String id, String title, String xLabel, boolean logY) {
@@ -33,6 +34,12 @@ final class SvgChart {
     this.title = title;
     this.xLabel = xLabel;
     this.logY = logY;
+  }
+
+  /** A logarithmic x axis (learning rates, search ranges sampled log-uniformly). */
+  SvgChart logX() {
+    this.logX = true;
+    return this;
   }
 
   SvgChart add(String name, double[] x, double[] y, String color, double opacity, boolean markers) {
@@ -47,7 +54,7 @@ final class SvgChart {
     for (Series s : series) {
       for (int i = 0; i < s.x.length; i++) {
         double y = s.y[i];
-        if (!usable(y)) continue;
+        if (!usable(y) || (logX && !(s.x[i] > 0))) continue;
         xMin = Math.min(xMin, s.x[i]);
         xMax = Math.max(xMax, s.x[i]);
         yMin = Math.min(yMin, y);
@@ -63,9 +70,9 @@ final class SvgChart {
       sb.append(String.format(Locale.ROOT, "<text class=\"empty\" x=\"%d\" y=\"%d\">no data</text></svg>", WIDTH / 2, HEIGHT / 2));
       return sb.toString();
     }
-    double[] xTicks = linearTicks(xMin, xMax == xMin ? xMin + 1 : xMax, integral() ? 1 : 0);
+    double[] xTicks = logX ? logTicks(xMin, xMax) : linearTicks(xMin, xMax == xMin ? xMin + 1 : xMax, integral() ? 1 : 0);
     double[] yTicks = logY ? logTicks(yMin, yMax) : linearTicks(yMin, yMax == yMin ? yMin + Math.max(1e-9, Math.abs(yMin)) : yMax, 0);
-    Axis xAxis = new Axis(xTicks[0], xTicks[xTicks.length - 1], LEFT, WIDTH - RIGHT, false);
+    Axis xAxis = new Axis(xTicks[0], xTicks[xTicks.length - 1], LEFT, WIDTH - RIGHT, logX);
     Axis yAxis = new Axis(yTicks[0], yTicks[yTicks.length - 1], HEIGHT - BOTTOM, TOP, logY);
     for (double t : yTicks) {
       double py = yAxis.map(t);
@@ -84,7 +91,7 @@ final class SvgChart {
       int points = 0;
       boolean pen = false;
       for (int i = 0; i < s.x.length; i++) {
-        if (!usable(s.y[i])) {
+        if (!usable(s.y[i]) || (logX && !(s.x[i] > 0))) {
           pen = false;
           continue;
         }
@@ -97,7 +104,7 @@ final class SvgChart {
           Html.escape(s.name), points, d, s.color, s.opacity));
       if (s.markers) {
         for (int i = 0; i < s.x.length; i++) {
-          if (!usable(s.y[i])) continue;
+          if (!usable(s.y[i]) || (logX && !(s.x[i] > 0))) continue;
           sb.append(String.format(Locale.ROOT, "<circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s %s: %s</title></circle>",
               xAxis.map(s.x[i]), yAxis.map(s.y[i]), s.color, Html.escape(s.name), label(s.x[i]), String.format(Locale.ROOT, "%.4g", s.y[i])));
         }
@@ -110,7 +117,7 @@ final class SvgChart {
       for (Series s : series) {
         sb.append(String.format(Locale.ROOT,
             "<rect x=\"%d\" y=\"29\" width=\"12\" height=\"4\" fill=\"%s\" fill-opacity=\"%.2f\"/><text class=\"legend\" x=\"%d\" y=\"35\">%s</text>",
-            x, s.color, s.opacity, x + 16, Html.escape(s.name)));
+            x, s.color, s.markers && s.opacity == 0 ? 1 : s.opacity, x + 16, Html.escape(s.name))); // a scatter's swatch
         x += 6 * s.name.length() + 30;
       }
       sb.append("</g>");

@@ -42,6 +42,19 @@ class TrainingStateCodecTest {
     assertEquals(s.epochCorrect, r.epochCorrect);
   }
 
+  /** The early-stopping best epoch travels with the checkpoint, bit for bit. */
+  @Test
+  void roundTripKeepsTheBestEpoch() throws IOException {
+    TrainingState s = sample();
+    assertEquals(null, decode(TrainingStateCodec.encode(s)).best);
+    s.best = new TrainingState.Best(4, -0.3125, new float[] {Float.MIN_VALUE, -0f}, new float[] {7.25f});
+    TrainingState r = decode(TrainingStateCodec.encode(s));
+    assertEquals(4, r.best.epoch());
+    assertEquals(-0.3125, r.best.score());
+    assertArrayEquals(s.best.params(), r.best.params());
+    assertArrayEquals(s.best.normState(), r.best.normState());
+  }
+
   /** A version-1 checkpoint (written before the epoch sums) still loads, its sums at zero. */
   @Test
   void readsVersionOne() throws IOException {

@@ -1,7 +1,6 @@
 package dev.dptrain.driver.ml;
 
 import dev.dptrain.model.data.Dataset;
-import dev.dptrain.model.data.IdxReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -33,8 +32,8 @@ final class FashionRows {
   static org.apache.spark.sql.Dataset<Row> rows(SparkSession spark, boolean train, int from, int n) {
     Dataset d;
     try {
-      d = train ? IdxReader.read(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"))
-          : IdxReader.read(TEST_IMAGES, TEST_LABELS);
+      d = train ? readIdx(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"))
+          : readIdx(TEST_IMAGES, TEST_LABELS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -46,5 +45,25 @@ final class FashionRows {
       rows.add(RowFactory.create(Vectors.dense(x), (double) d.labels()[i]));
     }
     return spark.createDataFrame(rows, SCHEMA).repartition(2);
+  }
+
+  /** A gzip IDX image file and its label file as pixel / 255 features (the model's IdxReader moved out of model). */
+  private static Dataset readIdx(Path images, Path labels) throws IOException {
+    try (var im = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(images)));
+         var lb = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(labels)))) {
+      im.readInt();
+      int n = im.readInt();
+      int h = im.readInt();
+      int w = im.readInt();
+      lb.readInt();
+      lb.readInt();
+      byte[] px = im.readNBytes(n * h * w);
+      byte[] y = lb.readNBytes(n);
+      float[] x = new float[px.length];
+      for (int i = 0; i < px.length; i++) x[i] = (px[i] & 0xff) / 255f;
+      float[] l = new float[n];
+      for (int i = 0; i < n; i++) l[i] = y[i] & 0xff;
+      return new Dataset(dev.dptrain.model.Shape.vector(h * w), 1, x, l);
+    }
   }
 }

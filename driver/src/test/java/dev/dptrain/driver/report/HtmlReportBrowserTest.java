@@ -63,8 +63,9 @@ class HtmlReportBrowserTest {
     assertEquals(List.of(300), HtmlReportTest.seriesPoints(dom, "chart-grad-norm"));
     assertEquals(List.of(30, 30), HtmlReportTest.seriesPoints(dom, "chart-update-ratio"));
     assertEquals(List.of(300, 300), HtmlReportTest.seriesPoints(dom, "chart-throughput"));
-    assertEquals(12, dom.split("<circle class=\"marker\"", -1).length - 1,
-        "3 markers per epoch series, 2 series in each of the 2 epoch charts");
+    assertEquals(List.of(3, 3), HtmlReportTest.seriesPoints(dom, "chart-gap"));
+    assertEquals(18, dom.split("<circle class=\"marker\"", -1).length - 1,
+        "3 markers per epoch series, 2 series in each of the 3 epoch charts (loss, accuracy, train/validation gap)");
 
     Path png = dir.resolve("report.png");
     run(dir, "--screenshot=" + png, "--window-size=1200,2000", "--hide-scrollbars", url);

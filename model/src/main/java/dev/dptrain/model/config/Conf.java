@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Strict reader over one HOCON object: every read names the key it expects, values are checked
@@ -96,14 +97,8 @@ public final class Conf {
   }
 
   public double number(String key, double min, double max) {
-    ConfigValue v = value(key);
-    double d;
-    try {
-      d = config.getDouble(key);
-    } catch (ConfigException e) {
-      throw error(key, "a number", v.render());
-    }
-    if (!(d >= min && d <= max)) throw error(key, "a number in [" + min + ", " + max + "]", v.render());
+    double d = typed(key, "a number", config::getDouble);
+    if (!(d >= min && d <= max)) throw error(key, "a number in [" + min + ", " + max + "]", rendered(key));
     return d;
   }
 
@@ -113,37 +108,34 @@ public final class Conf {
   }
 
   public long integer(String key, long min, long max) {
-    ConfigValue v = value(key);
-    long l;
-    try {
-      l = config.getLong(key);
-    } catch (ConfigException e) {
-      throw error(key, "an integer", v.render());
-    }
+    long l = typed(key, "an integer", config::getLong);
     if (l < min || l > max) {
       throw error(key, max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "an integer >= " + min
-          : "an integer in [" + min + ", " + max + "]", v.render());
+          : "an integer in [" + min + ", " + max + "]", rendered(key));
     }
     return l;
   }
 
   public boolean bool(String key, boolean def) {
-    if (!has(key)) return def;
-    ConfigValue v = value(key);
-    try {
-      return config.getBoolean(key);
-    } catch (ConfigException e) {
-      throw error(key, "true or false", v.render());
-    }
+    return has(key) ? typed(key, "true or false", config::getBoolean) : def;
   }
 
   public List<Integer> intList(String key) {
+    return typed(key, "a list of integers", config::getIntList);
+  }
+
+  /** The required value at {@code key} as {@code get} reads it; a value of another type is an error naming {@code expected}. */
+  private <T> T typed(String key, String expected, Function<String, T> get) {
     ConfigValue v = value(key);
     try {
-      return config.getIntList(key);
+      return get.apply(key);
     } catch (ConfigException e) {
-      throw error(key, "a list of integers", v.render());
+      throw error(key, expected, v.render());
     }
+  }
+
+  private String rendered(String key) {
+    return config.getValue(key).render();
   }
 
   /** The object at {@code key}, or an empty object when absent. */
@@ -157,13 +149,7 @@ public final class Conf {
   }
 
   public List<Conf> objectList(String key) {
-    ConfigValue v = value(key);
-    List<? extends Config> list;
-    try {
-      list = config.getConfigList(key);
-    } catch (ConfigException e) {
-      throw error(key, "a list of objects [ {...}, ... ]", v.render());
-    }
+    List<? extends Config> list = typed(key, "a list of objects [ {...}, ... ]", config::getConfigList);
     List<Conf> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) out.add(new Conf(list.get(i), full(key) + "[" + i + "]"));
     return out;

@@ -31,16 +31,18 @@ public sealed interface LayerSpec extends Serializable {
     return c.number("eps", NetworkSpec.NORM_EPS, Double.MIN_VALUE, 1);
   }
 
+  /** A window pooling layer's {kernel, stride (default: the kernel), padding}. */
+  private static int[] windowPool(Conf c) {
+    int kernel = poolKernel(c);
+    return new int[] {kernel, poolStride(c, kernel), (int) c.integer("padding", 0, 0, 512)};
+  }
+
   private static int poolKernel(Conf c) {
     return (int) c.integer("kernel", 2, 1, 1024);
   }
 
   private static int poolStride(Conf c, int kernel) {
     return (int) c.integer("stride", kernel, 1, 1024);
-  }
-
-  private static int poolPadding(Conf c) {
-    return (int) c.integer("padding", 0, 0, 512);
   }
 
   record DenseSpec(int units, boolean bias, Init init) implements LayerSpec {
@@ -196,8 +198,8 @@ public sealed interface LayerSpec extends Serializable {
 
   record MaxPoolSpec(int kernel, int stride, int padding) implements LayerSpec {
     static MaxPoolSpec parse(Conf c) {
-      int kernel = poolKernel(c);
-      return new MaxPoolSpec(kernel, poolStride(c, kernel), poolPadding(c));
+      int[] w = windowPool(c);
+      return new MaxPoolSpec(w[0], w[1], w[2]);
     }
 
     @Override
@@ -208,8 +210,8 @@ public sealed interface LayerSpec extends Serializable {
 
   record AvgPoolSpec(int kernel, int stride, int padding) implements LayerSpec {
     static AvgPoolSpec parse(Conf c) {
-      int kernel = poolKernel(c);
-      return new AvgPoolSpec(kernel, poolStride(c, kernel), poolPadding(c));
+      int[] w = windowPool(c);
+      return new AvgPoolSpec(w[0], w[1], w[2]);
     }
 
     @Override

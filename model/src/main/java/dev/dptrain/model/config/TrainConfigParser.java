@@ -6,6 +6,7 @@ import dev.dptrain.model.optim.Adam;
 import dev.dptrain.model.optim.LrSchedule;
 import dev.dptrain.model.optim.Optimizer;
 import dev.dptrain.model.optim.Sgd;
+import dev.dptrain.model.train.EarlyStopping;
 import dev.dptrain.model.train.TrainSpec;
 
 /**
@@ -56,8 +57,17 @@ public final class TrainConfigParser {
     schedule = schedule.withWarmup(s.integer("warmup-steps", 0, 0, Long.MAX_VALUE));
     s.finish();
     Augmentation augment = augmentation(t.object("augment"), input);
+    EarlyStopping stopping = t.has("early-stopping") ? earlyStopping(t.object("early-stopping")) : null;
     t.finish();
-    return new TrainSpec(opt, schedule, wd, l1, clip, batch, epochs, seed, augment);
+    return new TrainSpec(opt, schedule, wd, l1, clip, batch, epochs, seed, augment, stopping);
+  }
+
+  private static EarlyStopping earlyStopping(Conf e) {
+    String metric = e.oneOf("metric", "validation-loss", "validation-loss", "validation-accuracy");
+    EarlyStopping stopping = new EarlyStopping(EarlyStopping.Metric.parse(metric),
+        (int) e.integer("patience", 3, 1, 1_000_000), e.number("min-delta", 0, 0, Double.MAX_VALUE));
+    e.finish();
+    return stopping;
   }
 
   private static Augmentation augmentation(Conf a, Shape input) {

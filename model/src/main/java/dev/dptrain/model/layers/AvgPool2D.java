@@ -8,42 +8,25 @@ import dev.dptrain.model.Shape;
  * {@code count_include_pad=True}). Backward spreads each output gradient evenly, dy/k², over its
  * window. Shapes: (C, H, W) to (C, OH, OW), OH = (H + 2p − k)/s + 1. No parameters.
  */
-public final class AvgPool2D extends AbstractLayer {
-  private final int kernel;
-  private final int stride;
-  private final int pad;
+public final class AvgPool2D extends Pooling {
+  /** 1/k², padded positions counted. */
+  private final float norm;
 
   public AvgPool2D(Shape in, int kernel, int stride, int pad) {
-    super(in, Pooling.outShape("avgpool", in, kernel, stride, pad));
-    this.kernel = kernel;
-    this.stride = stride;
-    this.pad = pad;
+    super("avgpool", in, kernel, stride, pad);
+    norm = 1f / (kernel * kernel);
   }
 
   @Override
   public float[] forward(Pass pass, float[] x, int batch) {
     float[] y = outputBuffer(batch);
-    int h = in.height();
-    int w = in.width();
-    int oh = out.height();
-    int ow = out.width();
-    float norm = 1f / (kernel * kernel);
     int planes = batch * in.channels();
     for (int pl = 0; pl < planes; pl++) {
-      int src = pl * h * w;
-      int dst = pl * oh * ow;
-      for (int oy = 0; oy < oh; oy++) {
-        int y0 = Math.max(oy * stride - pad, 0);
-        int y1 = Math.min(oy * stride - pad + kernel, h);
-        for (int ox = 0; ox < ow; ox++) {
-          int x0 = Math.max(ox * stride - pad, 0);
-          int x1 = Math.min(ox * stride - pad + kernel, w);
-          float s = 0;
-          for (int iy = y0; iy < y1; iy++) {
-            for (int ix = x0; ix < x1; ix++) s += x[src + iy * w + ix];
-          }
-          y[dst + oy * ow + ox] = s * norm;
-        }
+      int src = pl * in.height() * in.width();
+      for (int o = 0; o < windows; o++) {
+        float s = 0;
+        for (int t = windowStart[o]; t < windowStart[o + 1]; t++) s += x[src + windowTaps[t]];
+        y[pl * windows + o] = s * norm;
       }
     }
     return y;
@@ -54,33 +37,14 @@ public final class AvgPool2D extends AbstractLayer {
     if (!needInputGrad) return null;
     float[] dx = gradInputBuffer(batch);
     java.util.Arrays.fill(dx, 0, batch * in.size(), 0f);
-    int h = in.height();
-    int w = in.width();
-    int oh = out.height();
-    int ow = out.width();
-    float norm = 1f / (kernel * kernel);
     int planes = batch * in.channels();
     for (int pl = 0; pl < planes; pl++) {
-      int src = pl * h * w;
-      int dst = pl * oh * ow;
-      for (int oy = 0; oy < oh; oy++) {
-        int y0 = Math.max(oy * stride - pad, 0);
-        int y1 = Math.min(oy * stride - pad + kernel, h);
-        for (int ox = 0; ox < ow; ox++) {
-          int x0 = Math.max(ox * stride - pad, 0);
-          int x1 = Math.min(ox * stride - pad + kernel, w);
-          float g = dy[dst + oy * ow + ox] * norm;
-          for (int iy = y0; iy < y1; iy++) {
-            for (int ix = x0; ix < x1; ix++) dx[src + iy * w + ix] += g;
-          }
-        }
+      int src = pl * in.height() * in.width();
+      for (int o = 0; o < windows; o++) {
+        float g = dy[pl * windows + o] * norm;
+        for (int t = windowStart[o]; t < windowStart[o + 1]; t++) dx[src + windowTaps[t]] += g;
       }
     }
     return dx;
-  }
-
-  @Override
-  public String describe() {
-    return Pooling.describe("avgpool", kernel, stride, pad);
   }
 }

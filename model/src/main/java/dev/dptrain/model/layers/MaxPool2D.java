@@ -8,18 +8,12 @@ import dev.dptrain.model.Shape;
  * the input position that won the forward pass (the first one on ties), as PyTorch does.
  * Shapes: (C, H, W) to (C, OH, OW), OH = (H + 2p − k)/s + 1. No parameters.
  */
-public final class MaxPool2D extends AbstractLayer {
-  private final int kernel;
-  private final int stride;
-  private final int pad;
+public final class MaxPool2D extends Pooling {
   /** Flat input index of each output's maximum, from the last forward. */
   private int[] argmax = new int[0];
 
   public MaxPool2D(Shape in, int kernel, int stride, int pad) {
-    super(in, Pooling.outShape("maxpool", in, kernel, stride, pad));
-    this.kernel = kernel;
-    this.stride = stride;
-    this.pad = pad;
+    super("maxpool", in, kernel, stride, pad);
   }
 
   @Override
@@ -37,27 +31,18 @@ public final class MaxPool2D extends AbstractLayer {
     }
     for (int pl = 0; pl < planes; pl++) {
       int src = pl * h * w;
-      int dst = pl * oh * ow;
-      for (int oy = 0; oy < oh; oy++) {
-        int y0 = Math.max(oy * stride - pad, 0);
-        int y1 = Math.min(oy * stride - pad + kernel, h);
-        for (int ox = 0; ox < ow; ox++) {
-          int x0 = Math.max(ox * stride - pad, 0);
-          int x1 = Math.min(ox * stride - pad + kernel, w);
-          int best = src + y0 * w + x0;
-          float m = x[best];
-          for (int iy = y0; iy < y1; iy++) {
-            for (int ix = x0; ix < x1; ix++) {
-              int at = src + iy * w + ix;
-              if (x[at] > m) {
-                m = x[at];
-                best = at;
-              }
-            }
+      for (int o = 0; o < windows; o++) {
+        int best = src + windowTaps[windowStart[o]];
+        float m = x[best];
+        for (int t = windowStart[o]; t < windowStart[o + 1]; t++) {
+          int at = src + windowTaps[t];
+          if (x[at] > m) {
+            m = x[at];
+            best = at;
           }
-          y[dst + oy * ow + ox] = m;
-          argmax[dst + oy * ow + ox] = best;
         }
+        y[pl * windows + o] = m;
+        argmax[pl * windows + o] = best;
       }
     }
     return y;
@@ -99,15 +84,6 @@ public final class MaxPool2D extends AbstractLayer {
   @Override
   public float[] backward(Pass pass, float[] dy, int batch, boolean needInputGrad) {
     if (!needInputGrad) return null;
-    float[] dx = gradInputBuffer(batch);
-    java.util.Arrays.fill(dx, 0, batch * in.size(), 0f);
-    int n = batch * out.size();
-    for (int o = 0; o < n; o++) dx[argmax[o]] += dy[o];
-    return dx;
-  }
-
-  @Override
-  public String describe() {
-    return Pooling.describe("maxpool", kernel, stride, pad);
+    return routedBackward(argmax, dy, batch);
   }
 }

@@ -17,16 +17,12 @@ import dev.dptrain.model.Shape;
  * the same seed picks the same positions (a retried Spark task included). Shapes: (C, H, W) to
  * (C, OH, OW), OH = (H − k)/s + 1. No parameters.
  */
-public final class StochasticPool2D extends AbstractLayer {
-  private final int kernel;
-  private final int stride;
+public final class StochasticPool2D extends Pooling {
   /** Flat input index of each output's sampled position (−1: nothing sampled), last training forward. */
   private int[] picked = new int[0];
 
   public StochasticPool2D(Shape in, int kernel, int stride) {
-    super(in, Pooling.outShape("stochastic_pool", in, kernel, stride, 0));
-    this.kernel = kernel;
-    this.stride = stride;
+    super("stochastic_pool", in, kernel, stride, 0);
   }
 
   @Override
@@ -35,47 +31,38 @@ public final class StochasticPool2D extends AbstractLayer {
     int n = batch * out.size();
     if (pass.training && picked.length < n) picked = new int[n];
     Rng rng = pass.training ? pass.rng(index) : null;
-    int h = in.height();
-    int w = in.width();
-    int oh = out.height();
-    int ow = out.width();
+    // Locals: the draws below are calls, after which fields would be read again.
+    int[] start = windowStart;
+    int[] taps = windowTaps;
     int planes = batch * in.channels();
     for (int pl = 0; pl < planes; pl++) {
-      int src = pl * h * w;
-      for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-          int o = (pl * oh + oy) * ow + ox;
-          int top = src + oy * stride * w + ox * stride;
-          double sum = 0;
-          double sumSq = 0;
-          for (int ky = 0; ky < kernel; ky++) {
-            for (int kx = 0; kx < kernel; kx++) {
-              double a = Math.max(x[top + ky * w + kx], 0f);
-              sum += a;
-              sumSq += a * a;
-            }
-          }
-          if (!pass.training) {
-            y[o] = sum > 0 ? (float) (sumSq / sum) : 0f;
-            continue;
-          }
-          // One draw per window whatever the data, so every window keeps its place in the stream.
-          double u = rng.nextDouble() * sum;
-          int at = -1;
-          double cumulative = 0;
-          search:
-          for (int ky = 0; ky < kernel; ky++) {
-            for (int kx = 0; kx < kernel; kx++) {
-              int i = top + ky * w + kx;
-              if (x[i] <= 0) continue;
-              cumulative += x[i];
-              at = i; // the last positive position also catches u rounding up to the sum
-              if (u < cumulative) break search;
-            }
-          }
-          picked[o] = at;
-          y[o] = at >= 0 ? x[at] : 0f;
+      int src = pl * in.height() * in.width();
+      for (int win = 0; win < windows; win++) {
+        int o = pl * windows + win;
+        double sum = 0;
+        double sumSq = 0;
+        for (int t = start[win]; t < start[win + 1]; t++) {
+          double a = Math.max(x[src + taps[t]], 0f);
+          sum += a;
+          sumSq += a * a;
         }
+        if (!pass.training) {
+          y[o] = sum > 0 ? (float) (sumSq / sum) : 0f;
+          continue;
+        }
+        // One draw per window whatever the data, so every window keeps its place in the stream.
+        double u = rng.nextDouble() * sum;
+        int at = -1;
+        double cumulative = 0;
+        for (int t = start[win]; t < start[win + 1]; t++) {
+          int i = src + taps[t];
+          if (x[i] <= 0) continue;
+          cumulative += x[i];
+          at = i; // the last positive position also catches u rounding up to the sum
+          if (u < cumulative) break;
+        }
+        picked[o] = at;
+        y[o] = at >= 0 ? x[at] : 0f;
       }
     }
     return y;
@@ -84,15 +71,6 @@ public final class StochasticPool2D extends AbstractLayer {
   @Override
   public float[] backward(Pass pass, float[] dy, int batch, boolean needInputGrad) {
     if (!needInputGrad) return null;
-    float[] dx = gradInputBuffer(batch);
-    java.util.Arrays.fill(dx, 0, batch * in.size(), 0f);
-    int n = batch * out.size();
-    for (int o = 0; o < n; o++) if (picked[o] >= 0) dx[picked[o]] += dy[o];
-    return dx;
-  }
-
-  @Override
-  public String describe() {
-    return Pooling.describe("stochastic_pool", kernel, stride, 0);
+    return routedBackward(picked, dy, batch);
   }
 }

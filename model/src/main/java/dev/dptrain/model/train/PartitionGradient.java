@@ -20,8 +20,11 @@ public final class PartitionGradient {
   private final SliceGradient slice = new SliceGradient();
   private float[] grad;
   private int[] order;
-  private long orderKey0 = Long.MIN_VALUE;
-  private long orderKey1 = Long.MIN_VALUE;
+  /** What {@link #order} was drawn for: seed, epoch, partition and size. */
+  private long orderSeed;
+  private int orderEpoch;
+  private int orderPartition;
+  private int orderSize;
 
   /** Partition {@code p}'s result for the step at {@code at}, with its compute time. */
   public GradientSum compute(Network net, float[] params, Examples data, int p, StepCoordinates at,
@@ -47,12 +50,13 @@ public final class PartitionGradient {
 
   /** Partition p's order in this epoch (see {@link BatchPlan#localOrder}), cached for the epoch. */
   public int[] localOrder(long seed, int epoch, int p, int size) {
-    long k0 = seed ^ ((long) epoch << 32 | p);
-    long k1 = ((long) epoch << 32) | size;
-    if (order == null || k0 != orderKey0 || k1 != orderKey1) {
+    // Every field compared: one instance may serve several partitions and runs (other seeds).
+    if (order == null || seed != orderSeed || epoch != orderEpoch || p != orderPartition || size != orderSize) {
       order = BatchPlan.localOrder(seed, epoch, p, size);
-      orderKey0 = k0;
-      orderKey1 = k1;
+      orderSeed = seed;
+      orderEpoch = epoch;
+      orderPartition = p;
+      orderSize = size;
     }
     return order;
   }

@@ -16,10 +16,11 @@ import java.io.Serializable;
  * @param clipNorm clip the whole gradient to this global L2 norm; 0 disables clipping
  * @param batchSize global mini-batch size (examples per step across all partitions)
  * @param augment random augmentation of every training batch ({@link Augmentation#NONE} for none)
+ * @param earlyStopping when to stop before the last epoch; null = never
  */
 public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightDecay, double l1,
                         double clipNorm, int batchSize, int epochs, long seed,
-                        Augmentation augment)
+                        Augmentation augment, EarlyStopping earlyStopping)
     implements Serializable {
   public TrainSpec {
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight-decay must be >= 0, got " + weightDecay);
@@ -42,7 +43,7 @@ public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightD
    */
   public static TrainSpec defaults() {
     return new TrainSpec(new Sgd(0, false), LrSchedule.constant(DEFAULT_SGD_LR), 0, 0, 0, 128, 10, 42,
-        Augmentation.NONE);
+        Augmentation.NONE, null);
   }
 
   /**
@@ -54,30 +55,34 @@ public record TrainSpec(Optimizer optimizer, LrSchedule schedule, double weightD
   }
 
   public TrainSpec withOptimizer(Optimizer o) {
-    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(o, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withSchedule(LrSchedule s) {
-    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, s, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withRegularisation(double weightDecay, double l1, double clipNorm) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withBatch(int batchSize) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withEpochs(int epochs) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withAugmentation(Augmentation augment) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
+  }
+
+  public TrainSpec withEarlyStopping(EarlyStopping earlyStopping) {
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 
   public TrainSpec withSeed(long seed) {
-    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment);
+    return new TrainSpec(optimizer, schedule, weightDecay, l1, clipNorm, batchSize, epochs, seed, augment, earlyStopping);
   }
 }

@@ -3,6 +3,8 @@ package dev.dptrain.model.train;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.model.Network;
+import dev.dptrain.model.check.LayerHealth;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -14,7 +16,8 @@ import java.util.function.Function;
  * checkpoints and reports. Call order of the hooks, per step: {@link Listener#beforeStep},
  * {@link StepSource#step}, {@link Stepper#apply}, {@link Listener#onStep}, checkpoint every
  * {@code checkpointEvery} steps, {@link Listener#stopRequested}; per epoch: {@link StepSource#release}
- * (only when validating), validation, checkpoint, {@link Listener#onEpoch}.
+ * (only when validating or with an epoch-end job), validation, the epoch-end job, checkpoint,
+ * {@link Listener#onEpoch}.
  */
 public final class TrainingLoop {
   /** Progress callbacks; all default to doing nothing. */
@@ -30,6 +33,9 @@ public final class TrainingLoop {
 
     /** After each epoch: the epoch's training loss/accuracy and the validation's (null without validation). */
     default void onEpoch(int epoch, Evaluation train, Evaluation validation) {}
+
+    /** Per-layer signal health measured at the end of epoch {@code epoch}, before its {@link #onEpoch} (when a trainer measures it). */
+    default void onLayerHealth(int epoch, List<LayerHealth> layers) {}
 
     /** Stop after the current step when this returns true (e.g. a test simulating a crash). */
     default boolean stopRequested(TrainingState state) {
@@ -55,6 +61,11 @@ public final class TrainingLoop {
         }
 
         @Override
+        public void onLayerHealth(int epoch, List<LayerHealth> layers) {
+          for (Listener l : listeners) l.onLayerHealth(epoch, layers);
+        }
+
+        @Override
         public boolean stopRequested(TrainingState state) {
           boolean stop = false;
           for (Listener l : listeners) stop |= l.stopRequested(state);
@@ -73,7 +84,9 @@ public final class TrainingLoop {
   private final long stepsPerEpoch;
   private Function<TrainingState, Evaluation> validation;
   private Consumer<TrainingState> checkpoint;
+  private Consumer<TrainingState> epochEnd;
   private long checkpointEvery;
+  private final EarlyStopping earlyStopping;
 
   public TrainingLoop(Network network, TrainSpec spec, long stepsPerEpoch) {
     this.stepper = new Stepper(network, spec, stepsPerEpoch * spec.epochs());
@@ -81,6 +94,7 @@ public final class TrainingLoop {
     this.epochs = spec.epochs();
     this.seed = spec.seed();
     this.stepsPerEpoch = stepsPerEpoch;
+    this.earlyStopping = spec.earlyStopping();
   }
 
   /** A fresh state (see {@link Stepper#initialState}). */
@@ -94,6 +108,15 @@ public final class TrainingLoop {
     return this;
   }
 
+  /**
+   * Runs {@code job} at the end of every epoch, after validation and before the state moves on
+   * (the step source released, so the job may use the executors).
+   */
+  public TrainingLoop atEpochEnd(Consumer<TrainingState> job) {
+    this.epochEnd = job;
+    return this;
+  }
+
   /** Saves the state every {@code every} steps (0 = only at epoch ends) and at the end of every epoch. */
   public TrainingLoop checkpointWith(Consumer<TrainingState> save, long every) {
     this.checkpoint = save;
@@ -102,12 +125,17 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains {@code state} in place from where it is to the last epoch, or until a stop request.
-   * Returns true when every epoch ran; either way the source has been released.
+   * Trains {@code state} in place from where it is to the last epoch, or until early stopping
+   * ends it (then, and at the last epoch, the best epoch's parameters are restored), or until a stop
+   * request. Returns true when training ended normally (all epochs or early stopping), false on a
+   * stop request; either way the source has been released.
    */
   public boolean run(TrainingState state, StepSource source, Listener listener) {
     if (listener == null) listener = QUIET;
-    while (state.epoch < epochs) {
+    if (earlyStopping != null && validation == null) {
+      throw new IllegalArgumentException("train.early-stopping watches the validation metrics: it needs test data");
+    }
+    while (state.epoch < epochs && !(earlyStopping != null && earlyStopping.exhausted(state))) {
       while (state.stepInEpoch < stepsPerEpoch) {
         listener.beforeStep(state);
         long t0 = System.nanoTime();
@@ -132,14 +160,17 @@ public final class TrainingLoop {
       train.count = state.epochCount;
       train.correct = state.epochCorrect;
       Evaluation val = null;
+      if (validation != null || epochEnd != null) source.release(); // they may need the executors
       if (validation != null) {
-        source.release(); // validation may need the executors
         val = validation.apply(state);
+        if (earlyStopping != null) earlyStopping.record(state.epoch, val, state);
       }
+      if (epochEnd != null) epochEnd.accept(state);
       state.nextEpoch();
       if (checkpoint != null) checkpoint.accept(state);
       listener.onEpoch(state.epoch - 1, train, val);
     }
+    if (earlyStopping != null && state.best != null) EarlyStopping.restoreBest(state);
     source.release();
     return true;
   }

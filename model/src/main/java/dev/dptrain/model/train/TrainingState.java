@@ -27,6 +27,14 @@ public final class TrainingState implements Serializable {
   public double epochLossSum;
   public long epochCount;
   public long epochCorrect;
+  /** The best epoch so far under {@link EarlyStopping}; null without early stopping or before the first epoch. */
+  public Best best;
+
+  /**
+   * A copy of the parameters and running statistics at the end of epoch {@code epoch} (0-based),
+   * with its early-stopping score (higher is better).
+   */
+  public record Best(int epoch, double score, float[] params, float[] normState) implements Serializable {}
 
   public TrainingState(float[] params, float[] optimizerState, float[] normState, long seed) {
     this.params = params;
@@ -43,6 +51,7 @@ public final class TrainingState implements Serializable {
     c.epochLossSum = epochLossSum;
     c.epochCount = epochCount;
     c.epochCorrect = epochCorrect;
+    c.best = best; // never modified in place: a better epoch replaces it
     return c;
   }
 

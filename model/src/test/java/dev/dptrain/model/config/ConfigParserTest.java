@@ -112,6 +112,7 @@ class ConfigParserTest {
         {"schedule { type = step, step-size = 3, gama = 0.5 }", "gama"},
         {"epoch = 3", "epoch"},
         {"augment { flipp = true }", "flipp"},
+        {"early-stopping { patiense = 3 }", "patiense"},
     };
     for (String[] c : cases) {
       String m = error(() -> TrainConfigParser.parse(Conf.parseString(c[0], "t.conf")));
@@ -182,5 +183,21 @@ class ConfigParserTest {
     assertTrue(missing.contains("none.conf") && missing.contains("not found"), missing);
     String empty = error(() -> net("input = [4]\nlayers = [{ type = residual, layers = [] }]"));
     assertTrue(empty.contains("layers[0].layers") && empty.contains("at least one layer"), empty);
+  }
+
+  @Test
+  void earlyStoppingBlock() {
+    assertEquals(null, TrainConfigParser.parse(Conf.parseString("", "t.conf")).earlyStopping(), "off by default");
+    assertEquals(new dev.dptrain.model.train.EarlyStopping(
+            dev.dptrain.model.train.EarlyStopping.Metric.VALIDATION_LOSS, 3, 0),
+        TrainConfigParser.parse(Conf.parseString("early-stopping {}", "t.conf")).earlyStopping(), "defaults");
+    assertEquals(new dev.dptrain.model.train.EarlyStopping(
+            dev.dptrain.model.train.EarlyStopping.Metric.VALIDATION_ACCURACY, 5, 0.001),
+        TrainConfigParser.parse(Conf.parseString(
+            "early-stopping { metric = validation-accuracy, patience = 5, min-delta = 0.001 }", "t.conf")).earlyStopping());
+    String m = error(() -> TrainConfigParser.parse(Conf.parseString("early-stopping { metric = train-loss }", "t.conf")));
+    assertTrue(m.contains("early-stopping.metric") && m.contains("validation-loss"), m);
+    String p = error(() -> TrainConfigParser.parse(Conf.parseString("early-stopping { patience = 0 }", "t.conf")));
+    assertTrue(p.contains("early-stopping.patience"), p);
   }
 }

@@ -115,6 +115,58 @@ class IdxRecordsTest {
   }
 
   @Test
+  void aHeaderCutAnywhereOrOfTheOtherKindNamesTheFile() throws IOException {
+    byte[] images = sample()[0];
+    // Cut after the magic, inside the count, after the count, after the rows; plain and gzip.
+    for (int cut : new int[] {4, 6, 8, 12}) {
+      for (boolean gz : new boolean[] {false, true}) {
+        byte[] head = java.util.Arrays.copyOf(images, cut);
+        String f = file("cut" + cut + gz, gz ? gzip(head) : head);
+        String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(f, true, CONF)).getMessage();
+        assertTrue(msg.contains(f) && msg.contains("truncated header"), msg);
+      }
+    }
+    String notLabels = file("images-as-labels", images);
+    String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(notLabels, false, CONF)).getMessage();
+    assertTrue(msg.contains(notLabels + ": not an IDX label file: magic number 0x803, expected 0x00000801"), msg);
+    String zero = file("zero-rows", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 0, 3}, new byte[0]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(zero, true, CONF)).getMessage();
+    assertTrue(msg.contains(zero + ": rows is 0, expected a positive number"), msg);
+  }
+
+  @Test
+  void gzipDataAfterTheAnnouncedRecordsNamesTheFile() throws IOException {
+    // A gzip file cannot be checked against its length up front: the last record's read looks
+    // past it. One extra zero byte is enough, after the images and after the labels.
+    byte[][] s = sample();
+    String im = file("im.gz", gzip(s[0]));
+    String lb = file("lb.gz", gzip(s[1]));
+    String longIm = file("long-im.gz", gzip(java.util.Arrays.copyOf(s[0], s[0].length + 1)));
+    String longLb = file("long-lb.gz", gzip(java.util.Arrays.copyOf(s[1], s[1].length + 1)));
+    IdxRecords.Header hi = IdxRecords.header(im, true, CONF);
+    IdxRecords.Header hl = IdxRecords.header(lb, false, CONF);
+    assertEquals(7, all(IdxRecords.read(hi, hl, 0, 7, TEN, CONF)).size());
+    IdxRecords.Header longHi = IdxRecords.header(longIm, true, CONF);
+    String msg = assertThrows(DataFormatException.class,
+        () -> all(IdxRecords.read(longHi, hl, 0, 7, TEN, CONF))).getMessage();
+    assertTrue(msg.contains(longIm + ": more data after the 7 records"), msg);
+    IdxRecords.Header longHl = IdxRecords.header(longLb, false, CONF);
+    msg = assertThrows(DataFormatException.class, () -> all(IdxRecords.read(hi, longHl, 0, 7, TEN, CONF))).getMessage();
+    assertTrue(msg.contains(longLb + ": more data after the 7 records"), msg);
+    // A range that stops before the last record does not look at the end.
+    assertEquals(6, all(IdxRecords.read(longHi, longHl, 0, 6, TEN, CONF)).size());
+  }
+
+  @Test
+  void pixelsAreUnsigned() throws IOException {
+    String im = file("bright", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 1, 3}, new byte[] {(byte) 200, (byte) 255, 127}));
+    IdxRecords.Header h = IdxRecords.header(im, true, CONF);
+    float[] got = new float[3];
+    all(IdxRecords.read(h, null, 0, 1, LabelRule.IGNORED, CONF)).get(0)._2().copyTo(got, 0);
+    assertArrayEquals(new float[] {200 * (1f / 255f), 1f, 127 * (1f / 255f)}, got);
+  }
+
+  @Test
   void damagedGzipNamesTheFile() throws IOException {
     byte[][] s = sample();
     byte[] z = gzip(s[0]);

@@ -11,7 +11,6 @@ import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
-import dev.dptrain.model.data.IdxReader;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.ops.BlasInfo;
 import dev.dptrain.model.train.LocalTrainer;
@@ -117,8 +116,8 @@ public final class TrainBench {
 
   static Dataset[] fashion() throws Exception {
     Path dir = Path.of(System.getProperty("dptrain.data", "/usr/share/datasets/fashion-mnist"));
-    Dataset train = IdxReader.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
-    Dataset test = IdxReader.read(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
+    Dataset train = IdxDataset.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
+    Dataset test = IdxDataset.read(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
     Standardizer st = Standardizer.fit(train, Standardizer.Mode.CENTER, false);
     st.apply(train.features(), train.size(), train.shape());
     st.apply(test.features(), test.size(), test.shape());

@@ -63,17 +63,27 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
           out.writeFloats(e.features());
         }
         out.writeFloat(e.label());
+        // prediction input: the columns passed through (predict --keep); -1 = none
+        out.writeInt(e.kept() == null ? -1 : e.kept().length);
+        if (e.kept() != null) for (String s : e.kept()) out.writeString(s);
       }
 
       @Override
       public Example read(Kryo k, Input in, Class<Example> type) {
         int n = in.readInt();
+        Example e;
         if (n < 0) {
           byte[] px = in.readBytes(-n - 1);
-          return Example.ofPixels(px, in.readFloat());
+          e = Example.ofPixels(px, in.readFloat());
+        } else {
+          float[] x = in.readFloats(n);
+          e = new Example(x, in.readFloat());
         }
-        float[] x = in.readFloats(n);
-        return new Example(x, in.readFloat());
+        int kept = in.readInt();
+        if (kept < 0) return e;
+        String[] values = new String[kept];
+        for (int i = 0; i < kept; i++) values[i] = in.readString();
+        return e.keeping(values);
       }
     });
     JavaSerializer java = new JavaSerializer();

@@ -2,13 +2,18 @@ package dev.dptrain.driver;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import com.typesafe.config.ConfigValueFactory;
 import dev.dptrain.worker.data.DataSource;
+import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.config.TrainConfigParser;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.train.TrainSpec;
@@ -27,8 +32,16 @@ import java.util.regex.Pattern;
  */
 public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark spark, Output output, String source,
                         String modelConfig, String text, String initFrom) {
-  /** {@code data.standardize} when the config names none. */
+  /**
+   * {@code standardize} of the Spark ML stages' params (one value for any input); a config's
+   * {@code data.standardize} defaults by input instead (see {@link #defaultStandardize}).
+   */
   public static final String DEFAULT_STANDARDIZE = "center";
+
+  /** {@code data.standardize} when the config names none: per feature for a vector input, centring for images. */
+  public static String defaultStandardize(Shape input) {
+    return input.isVector() ? "standardize" : "center";
+  }
 
   /** Keys whose values are not recorded (Hadoop/S3 credentials in {@code spark.conf}, for one). */
   private static final Pattern SECRET_KEY =
@@ -54,8 +67,22 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     return c.root().render(ConfigRenderOptions.concise().setFormatted(true));
   }
 
-  /** Training and optional test data (any Hadoop path) and the input standardisation. */
-  public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {}
+  /**
+   * Training and optional test data (any Hadoop path), the input standardisation and how labels
+   * become training targets.
+   *
+   * @param labels            the file's label values in class order ({@code data.labels} as a list);
+   *                          empty: labels are class indices, or found when {@code autoLabels}
+   * @param autoLabels        {@code data.labels = auto}: the sorted distinct labels of the training data
+   * @param standardizeTarget regression: train on (y − mean) / std of the training targets
+   */
+  public record Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit,
+                     LabelValues labels, boolean autoLabels, boolean standardizeTarget) {
+    /** Labels as class indices (or regression targets as read). */
+    public Data(DataSource train, DataSource test, Standardizer.Mode standardize, boolean perChannel, int limit) {
+      this(train, test, standardize, perChannel, limit, LabelValues.INDICES, false, false);
+    }
+  }
 
   /** @param transport step transport: {@code auto}, {@code channel}, {@code channel-tcp} or {@code broadcast} */
   public record Spark(String master, int partitions, int treeDepth, int preciseBnBatches, String transport,
@@ -71,7 +98,7 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
     String initFrom = t.string("init-from", null);
     TrainSpec train = TrainConfigParser.parse(t, net.input());
     Conf d = root.object("data");
-    Data data = parseData(d);
+    Data data = parseData(d, net.input());
     if (train.earlyStopping() != null && data.test() == null) {
       throw root.error("train.early-stopping", "test data to validate on (data.test, or data.test-images and"
           + " data.test-labels)", "none");
@@ -126,7 +153,12 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
         new Output(output.dir(), steps, output.logEvery(), output.progress()), source, modelConfig, text, initFrom);
   }
 
-  private static Data parseData(Conf d) {
+  /**
+   * The {@code data} block. Defaults follow the input: per-feature standardisation for a vector
+   * input (tabular features have unrelated units), per-channel centring for images (pixels share
+   * one scale); one place for both defaults.
+   */
+  private static Data parseData(Conf d, Shape input) {
     String format = d.oneOf("format", "idx", DataSource.FORMATS);
     DataSource train;
     DataSource test;
@@ -150,9 +182,35 @@ public record RunConfig(NetworkSpec network, TrainSpec train, Data data, Spark s
       String t = d.string("test", null);
       test = t == null ? null : new DataSource(format, t, null, label, features, header, delim.charAt(0));
     }
-    Data data = new Data(train, test,
-        Standardizer.Mode.parse(d.oneOf("standardize", DEFAULT_STANDARDIZE, "none", "center", "standardize")),
-        d.bool("per-channel", false), (int) d.integer("limit", 0, 0, Integer.MAX_VALUE));
-    return data;
+    Standardizer.Mode mode = Standardizer.Mode.parse(d.oneOf("standardize", defaultStandardize(input),
+        "none", "center", "standardize"));
+    boolean perChannel = d.bool("per-channel", true);
+    int limit = (int) d.integer("limit", 0, 0, Integer.MAX_VALUE);
+    boolean autoLabels = false;
+    LabelValues labels = LabelValues.INDICES;
+    if (d.has("labels")) {
+      if (format.equals("idx")) throw d.error("labels", "no labels mapping for idx (its labels are class indices)", "a value");
+      ConfigValue v = d.raw().getValue("labels");
+      if (v.valueType() == ConfigValueType.LIST) {
+        List<String> listed = new java.util.ArrayList<>();
+        for (ConfigValue e : (ConfigList) v) {
+          if (e.valueType() != ConfigValueType.NUMBER && e.valueType() != ConfigValueType.STRING) {
+            throw d.error("labels", "a list of numbers or strings", v.render());
+          }
+          listed.add(String.valueOf(e.unwrapped()));
+        }
+        try {
+          labels = LabelValues.of(listed);
+        } catch (IllegalArgumentException e) {
+          throw d.error("labels", "distinct labels", v.render() + " (" + e.getMessage() + ")");
+        }
+        if (labels.values().size() < 2) throw d.error("labels", "at least 2 labels", v.render());
+      } else if (v.valueType() == ConfigValueType.STRING && v.unwrapped().equals("auto")) {
+        autoLabels = true;
+      } else {
+        throw d.error("labels", "auto or a list of labels, e.g. [-1, 1] or [\"no\", \"yes\"]", v.render());
+      }
+    }
+    return new Data(train, test, mode, perChannel, limit, labels, autoLabels, d.bool("standardize-target", false));
   }
 }

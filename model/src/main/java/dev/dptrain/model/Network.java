@@ -222,8 +222,12 @@ public final class Network {
     float[] out = predictRaw(params, state, x, batch);
     acc.lossSum += loss.lossAndDelta(out, labels, batch, outWidth, null);
     long c = loss.countCorrect(out, labels, batch, outWidth);
-    if (c < 0) acc.hasAccuracy = false;
-    else acc.correct += c;
+    if (c < 0) {
+      acc.hasAccuracy = false;
+      if (loss.labelWidth(outWidth) == outWidth) acc.addRegression(out, labels, batch * outWidth);
+    } else {
+      acc.correct += c;
+    }
     acc.count += batch;
   }
 
@@ -234,6 +238,7 @@ public final class Network {
   public Evaluation evaluate(float[] params, float[] state, Examples data, int batch) {
     Evaluation ev = new Evaluation();
     ev.hasAccuracy = loss.hasAccuracy();
+    ev.targetScale = data.targetScale();
     int d = data.shape().size();
     int lw = data.labelWidth();
     int b = Math.min(batch, data.size());

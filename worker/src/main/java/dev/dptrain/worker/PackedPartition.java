@@ -42,6 +42,8 @@ public final class PackedPartition implements Examples, Serializable {
   private final int size;
   /** Pixel storage: the standardisation applied to every batch read (see {@link #standardize}). */
   private Standardizer transform = Standardizer.NONE;
+  /** The std the labels were divided by in {@link #standardizeTargets}; 1 = as read. */
+  private double targetScale = 1;
 
   public PackedPartition(int index, Dataset data) {
     this(index, data.shape(), data.labelWidth(), Math.max(1, data.size()), new Dataset[] {data}, null, null);
@@ -167,6 +169,37 @@ public final class PackedPartition implements Examples, Serializable {
       m = m == null ? mc : Moments.merge(m, mc);
     }
     return m;
+  }
+
+  /** Mean and M2 of all label values (one group, see {@link Moments#of}); null for an empty partition. */
+  public double[] labelMoments() {
+    double[] m = null;
+    int chunkCount = pixels != null ? pixels.length : chunks.length;
+    for (int c = 0; c < chunkCount; c++) {
+      float[] y = pixels != null ? pixelLabels[c] : chunks[c].labels();
+      int n = pixels != null ? y.length : chunks[c].size() * labelWidth;
+      if (n == 0) continue;
+      double[] mc = Moments.of(y, n, Shape.vector(1), false);
+      m = m == null ? mc : Moments.merge(m, mc);
+    }
+    return m;
+  }
+
+  /** Regression targets y become (y − mean) / std, in place (data.standardize-target). Returns this partition. */
+  public PackedPartition standardizeTargets(float mean, float std) {
+    int chunkCount = pixels != null ? pixels.length : chunks.length;
+    for (int c = 0; c < chunkCount; c++) {
+      float[] y = pixels != null ? pixelLabels[c] : chunks[c].labels();
+      int n = pixels != null ? y.length : chunks[c].size() * labelWidth;
+      for (int i = 0; i < n; i++) y[i] = (y[i] - mean) / std;
+    }
+    targetScale = std;
+    return this;
+  }
+
+  @Override
+  public double targetScale() {
+    return targetScale;
   }
 
   /**

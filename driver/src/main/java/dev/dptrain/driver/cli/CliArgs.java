@@ -16,7 +16,7 @@ record CliArgs(Map<String, String> values) {
   }
 
   /** Flags in {@code allowed} take a value unless they are in {@link #SWITCHES}. */
-  static final Set<String> SWITCHES = Set.of("--header");
+  static final Set<String> SWITCHES = Set.of("--header", "--no-header", "--single-file", "--overwrite");
 
   static CliArgs parse(String[] args, int from, Set<String> allowed) {
     Map<String, String> v = new HashMap<>();

@@ -60,13 +60,14 @@ public final class Main {
              dptrain retrain CONFIG --models DIR [--margin M] [--keep N] [--master URL]
              dptrain evaluate --model DIR --data PATH [--labels PATH] [DATA OPTIONS] [--master URL]
              dptrain predict --model DIR --input PATH --output PATH [--output-format parquet|csv]
-                             [DATA OPTIONS] [--master URL]
+                             [--single-file] [--overwrite] [--keep COLUMNS] [DATA OPTIONS] [--master URL]
              dptrain info CONFIG | --model DIR
              dptrain check CONFIG [--steps N] [--master URL]
              dptrain lr-find CONFIG [--min-lr X] [--max-lr Y] [--steps N] [--master URL]
              dptrain search CONFIG [--master URL]
-      DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension)
-                    --label-column C  --features-column C  --header  --delimiter C
+      DATA OPTIONS: --format idx|libsvm|csv|parquet (default: from the file extension, else as trained)
+                    --label-column C (0-based or a header name)  --features-column C  --header | --no-header
+                    --delimiter C   (each defaults to how the model's training data was read)
       any command: --debug (or DPTRAIN_DEBUG=1) prints the stack trace of an error""";
 
   /** Examples of the per-epoch layer-health probe (metrics.jsonl layers_health). */

@@ -6,10 +6,12 @@ import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.data.DistributedData;
 import dev.dptrain.driver.io.ModelRunner;
 import dev.dptrain.driver.io.ModelStore;
+import dev.dptrain.driver.io.PredictionWriter;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Standardizer;
+import dev.dptrain.model.io.DataRecipe;
 import dev.dptrain.model.io.DptrainVersion;
 import dev.dptrain.model.io.RunProvenance;
 import dev.dptrain.model.io.SavedModel;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +36,10 @@ import org.apache.spark.sql.SparkSession;
 /** The sub-commands around a saved model: save after training, evaluate, predict, info. */
 final class ModelCommands {
   private static final Set<String> DATA_FLAGS = Set.of("--model", "--format", "--labels", "--label-column",
-      "--features-column", "--header", "--delimiter", "--master");
+      "--features-column", "--header", "--no-header", "--delimiter", "--master");
   static final Set<String> EVALUATE_FLAGS = union(DATA_FLAGS, "--data");
-  static final Set<String> PREDICT_FLAGS = union(DATA_FLAGS, "--input", "--output", "--output-format");
+  static final Set<String> PREDICT_FLAGS = union(DATA_FLAGS, "--input", "--output", "--output-format", "--single-file",
+      "--overwrite", "--keep");
 
   private ModelCommands() {}
 
@@ -54,24 +58,31 @@ final class ModelCommands {
         SavedModel.classesOf(trainer.network()),
         new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step, metrics,
             rc.provenance(SparkSessions.sparkVersion(), data.trainSize(),
-                metrics.getOrDefault("test.examples", 0.0).longValue())));
+                metrics.getOrDefault("test.examples", 0.0).longValue())), data.recipe());
     out.println("dptrain: model saved to " + ModelStore.save(model, rc.output().dir() + "/model", hadoop));
   }
 
   private static void put(Map<String, Double> metrics, String prefix, Evaluation e) {
     metrics.put(prefix + ".loss", e.meanLoss());
     if (e.hasAccuracy) metrics.put(prefix + ".accuracy", e.accuracy());
+    if (e.hasRegression()) {
+      metrics.put(prefix + ".mse", e.mse());
+      metrics.put(prefix + ".rmse", e.rmse());
+      metrics.put(prefix + ".mae", e.mae());
+      metrics.put(prefix + ".r2", e.r2());
+    }
     metrics.put(prefix + ".examples", (double) e.count);
   }
 
   static int evaluate(CliArgs a, PrintStream out) throws IOException {
     String modelDir = a.required("--model");
-    DataSource src = source(a, a.required("--data"), true);
+    String data = a.required("--data");
+    checkFormatFlag(a);
     try (SparkSession spark = session(a, "dptrain evaluate")) {
       SavedModel model = ModelStore.load(modelDir, spark.sparkContext().hadoopConfiguration());
+      DataSource src = source(a, data, true, model.recipe());
       Evaluation ev = evaluateOn(spark, model, src);
-      out.printf(Locale.ROOT, "dptrain: %s: %d examples  loss %.6f%s%n", src.path(), ev.count, ev.meanLoss(),
-          ev.hasAccuracy ? String.format(Locale.ROOT, "  accuracy %.6f", ev.accuracy()) : "");
+      out.printf(Locale.ROOT, "dptrain: %s: %d examples  %s%n", src.path(), ev.count, figures(ev));
       return 0;
     }
   }
@@ -81,9 +92,10 @@ final class ModelCommands {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Network net = Network.build(model.spec());
     Shape shape = net.spec().input();
+    DataRecipe r = model.recipe();
     JavaRDD<PackedPartition> rdd = DistributedData.cache(DistributedData.partitions(
-        DistributedData.records(spark, src, shape, TrainingData.labelRule(net)), shape, sc.defaultParallelism(), 0, 0),
-        model.standardizer());
+        DistributedData.records(spark, src, shape, TrainingData.labelRule(net, r.labels())), shape,
+        sc.defaultParallelism(), 0, 0), model.standardizer(), r.targetMean(), r.targetStd());
     try {
       return DistributedData.run(() -> ModelRunner.evaluate(sc, model, rdd, 2));
     } finally {
@@ -93,27 +105,28 @@ final class ModelCommands {
 
   static int predict(CliArgs a, PrintStream out) throws IOException {
     String modelDir = a.required("--model");
-    DataSource src = source(a, a.required("--input"), false);
+    String input = a.required("--input");
     String output = a.required("--output");
+    boolean singleFile = a.has("--single-file");
+    checkFormatFlag(a);
     String outFormat = a.get("--output-format", "parquet");
     if (!outFormat.equals("parquet") && !outFormat.equals("csv")) {
       throw new CliArgs.UsageError("--output-format must be parquet or csv, got " + outFormat);
     }
+    if (singleFile && !outFormat.equals("csv")) throw new CliArgs.UsageError("--single-file writes CSV: add --output-format csv");
     try (SparkSession spark = session(a, "dptrain predict")) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      OutputChecks.newPath("--output", output, sc.hadoopConfiguration()); // before any work
+      if (!a.has("--overwrite")) OutputChecks.newPath("--output", output, sc.hadoopConfiguration()); // before any work
       SavedModel model = ModelStore.load(modelDir, sc.hadoopConfiguration());
-      var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED);
-      var rows = ModelRunner.predict(spark, model, records).cache();
-      var writer = rows.write();
-      DistributedData.run(() -> {
-        if (outFormat.equals("csv")) writer.option("header", "true").csv(output);
-        else writer.parquet(output);
-        return null;
-      });
+      DataSource src = source(a, input, false, model.recipe());
+      List<String> keep = a.has("--keep") ? List.of(a.get("--keep", "").split(",")) : List.of();
+      var records = DistributedData.records(spark, src, model.spec().input(), LabelRule.IGNORED, keep);
+      var rows = ModelRunner.predict(spark, model, records, keep).cache();
+      PredictionWriter.write(rows, output, outFormat, singleFile, a.has("--overwrite"), sc.hadoopConfiguration());
       long n = rows.count();
       rows.unpersist();
-      out.printf(Locale.ROOT, "dptrain: wrote %d predictions to %s (%s)%n", n, output, outFormat);
+      out.printf(Locale.ROOT, "dptrain: wrote %d predictions to %s (%s%s)%n", n, output, outFormat,
+          singleFile ? ", one file" : "");
       return 0;
     }
   }
@@ -123,7 +136,19 @@ final class ModelCommands {
     SavedModel m = ModelStore.load(modelDir, new Configuration());
     StringBuilder sb = new StringBuilder(Network.build(m.spec()).summary());
     Standardizer st = m.standardizer();
-    sb.append("classes: ").append(m.classes() == 0 ? "none (regression)" : m.classes()).append('\n');
+    sb.append("classes: ").append(m.classes() == 0 ? "none (regression)" : m.classes())
+        .append(m.recipe().labels().mapped() ? ", labels " + m.recipe().labels() : "").append('\n');
+    DataRecipe recipe = m.recipe();
+    if (recipe.format() != null) {
+      sb.append("data read as: ").append(recipe.format()).append(recipe.format().equals("csv") ? ", header "
+          + recipe.header() + ", delimiter '" + recipe.delimiter() + "'" : "")
+          .append(recipe.labelColumn() == null ? "" : ", label column " + recipe.labelColumn())
+          .append(recipe.featuresColumn() == null ? "" : ", features column " + recipe.featuresColumn()).append('\n');
+    }
+    if (recipe.scalesTarget()) {
+      sb.append(String.format(Locale.ROOT, "target standardisation: mean %s std %s%n", recipe.targetMean(),
+          recipe.targetStd()));
+    }
     sb.append("input standardisation: ").append(st.mode().name().toLowerCase(Locale.ROOT))
         .append(st.mode() == Standardizer.Mode.NONE ? "" : (st.perChannel() ? " per channel" : " global")
             + " mean " + Arrays.toString(st.mean()) + " std " + Arrays.toString(st.std())).append('\n');
@@ -149,29 +174,55 @@ final class ModelCommands {
     return sb.toString();
   }
 
-  private static DataSource source(CliArgs a, String path, boolean labelled) {
-    String format = a.get("--format", formatOf(path));
+  /** Figures of an evaluation: loss and accuracy for a classifier, MSE, RMSE, MAE and R² for regression. */
+  static String figures(Evaluation ev) {
+    if (ev.hasRegression()) {
+      return String.format(Locale.ROOT, "mse %.6g  rmse %.6g  mae %.6g  r2 %.6f", ev.mse(), ev.rmse(), ev.mae(), ev.r2());
+    }
+    return String.format(Locale.ROOT, "loss %.6f%s", ev.meanLoss(),
+        ev.hasAccuracy ? String.format(Locale.ROOT, "  accuracy %.6f", ev.accuracy()) : "");
+  }
+
+  /**
+   * How to read {@code path}: each flag given wins; otherwise the model's recorded way of reading
+   * its training data (when the format is the same), else the format's defaults.
+   */
+  private static DataSource source(CliArgs a, String path, boolean labelled, DataRecipe recipe) {
+    String format = a.get("--format", formatOf(path, recipe.format()));
     if (!Arrays.asList(DataSource.FORMATS).contains(format)) {
       throw new CliArgs.UsageError("--format must be one of " + String.join(", ", DataSource.FORMATS) + ", got " + format);
     }
-    String delim = a.get("--delimiter", ",");
+    DataRecipe r = format.equals(recipe.format()) ? recipe : DataRecipe.UNKNOWN;
+    String delim = a.get("--delimiter", String.valueOf(r.format() == null ? ',' : r.delimiter()));
     if (delim.length() != 1) throw new CliArgs.UsageError("--delimiter must be one character, got '" + delim + "'");
+    boolean header = a.has("--header") || (r.header() && !a.has("--no-header"));
     return switch (format) {
       case "idx" -> DataSource.idx(path, labelled ? a.required("--labels") : a.get("--labels", null));
-      case "csv" -> new DataSource("csv", path, null, a.get("--label-column", labelled ? "0" : null), null,
-          a.has("--header"), delim.charAt(0));
-      case "parquet" -> new DataSource("parquet", path, null, a.get("--label-column", "label"),
-          a.get("--features-column", "features"), false, ',');
+      case "csv" -> new DataSource("csv", path, null,
+          a.get("--label-column", r.labelColumn() != null ? r.labelColumn() : labelled ? "0" : null), null,
+          header, delim.charAt(0));
+      case "parquet" -> new DataSource("parquet", path, null,
+          a.get("--label-column", r.labelColumn() != null ? r.labelColumn() : "label"),
+          a.get("--features-column", r.featuresColumn() != null ? r.featuresColumn() : "features"), false, ',');
       default -> new DataSource(format, path, null, null, null, false, ',');
     };
   }
 
-  private static String formatOf(String path) {
+  private static void checkFormatFlag(CliArgs a) {
+    if (a.has("--format") && !Arrays.asList(DataSource.FORMATS).contains(a.get("--format", null))) {
+      throw new CliArgs.UsageError("--format must be one of " + String.join(", ", DataSource.FORMATS) + ", got "
+          + a.get("--format", null));
+    }
+  }
+
+  /** The format named by the file's extension, else the model's training format. */
+  private static String formatOf(String path, String trainedOn) {
     String p = path.toLowerCase(Locale.ROOT).replaceAll("\\.gz$", "").replaceAll("/+$", "");
     if (p.endsWith(".csv")) return "csv";
     if (p.endsWith(".parquet")) return "parquet";
     if (p.endsWith(".libsvm") || p.endsWith(".svm")) return "libsvm";
     if (p.endsWith("-ubyte")) return "idx";
+    if (trainedOn != null) return trainedOn;
     throw new CliArgs.UsageError("cannot tell the format of " + path + " from its name; give --format");
   }
 

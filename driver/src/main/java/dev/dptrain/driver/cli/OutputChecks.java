@@ -38,6 +38,7 @@ final class OutputChecks {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(hadoop);
+      p = fs.makeQualified(p); // a bare relative name ("out.csv") has the working directory as its parent
       if (fs.exists(p)) {
         throw new Failures.CliFailure(Failures.IO, what + " " + path + " already exists; expected a path that does not"
             + " exist yet (nothing is overwritten: remove it or choose another)");

@@ -1,6 +1,7 @@
 package dev.dptrain.driver.data;
 
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.data.DataFormatException;
@@ -15,6 +16,7 @@ import dev.dptrain.worker.data.RowRecords;
 import dev.dptrain.worker.data.TextRecords;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,10 +63,23 @@ public final class DistributedData {
   /** Every record of {@code src}, read and checked in the tasks, keyed by its identity. */
   public static JavaPairRDD<RecordKey, Example> records(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
       throws IOException {
+    return records(spark, src, shape, rule, List.of());
+  }
+
+  /**
+   * As {@link #records(SparkSession, DataSource, Shape, LabelRule)}, each example carrying the text
+   * of the {@code keep} columns (prediction input: CSV names or 0-based indices, Parquet names,
+   * LibSVM {@code label}).
+   */
+  public static JavaPairRDD<RecordKey, Example> records(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                        List<String> keep) throws IOException {
+    if (!keep.isEmpty() && src.format().equals("idx")) {
+      throw new DataFormatException(src.path() + ": IDX has no columns to keep");
+    }
     return switch (src.format()) {
       case "idx" -> idx(spark, src, shape, rule);
-      case "libsvm", "csv" -> text(spark, src, shape, rule);
-      case "parquet" -> parquet(spark, src, shape, rule);
+      case "libsvm", "csv" -> text(spark, src, shape, rule, keep);
+      case "parquet" -> parquet(spark, src, shape, rule, keep);
       default -> throw new IllegalArgumentException("unknown data format '" + src.format()
           + "'; expected idx, libsvm, csv or parquet");
     };
@@ -116,8 +131,16 @@ public final class DistributedData {
    * before training. A block lost with its executor is rebuilt from the input files.
    */
   public static JavaRDD<PackedPartition> cache(JavaRDD<PackedPartition> packed, Standardizer st) {
-    JavaRDD<PackedPartition> out = (st.mode() == Standardizer.Mode.NONE ? packed
-        : packed.map(p -> DistributedStandardizer.applyInPlace(p, st))).persist(StorageLevel.MEMORY_AND_DISK());
+    return cache(packed, st, 0f, 1f);
+  }
+
+  /** As {@link #cache(JavaRDD, Standardizer)}, with regression targets standardised as (y − mean) / std. */
+  public static JavaRDD<PackedPartition> cache(JavaRDD<PackedPartition> packed, Standardizer st, float targetMean,
+                                               float targetStd) {
+    JavaRDD<PackedPartition> in = st.mode() == Standardizer.Mode.NONE ? packed
+        : packed.map(p -> DistributedStandardizer.applyInPlace(p, st));
+    if (targetMean != 0f || targetStd != 1f) in = in.map(p -> p.standardizeTargets(targetMean, targetStd));
+    JavaRDD<PackedPartition> out = in.persist(StorageLevel.MEMORY_AND_DISK());
     run(out::count);
     return out;
   }
@@ -193,7 +216,17 @@ public final class DistributedData {
         .flatMapToPair(r -> IdxRecords.read(images, labels, r[0], r[1], rule, conf.get()));
   }
 
-  private static JavaPairRDD<RecordKey, Example> text(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
+  private static JavaPairRDD<RecordKey, Example> text(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                     List<String> keep) throws IOException {
+    TextRecords reader = new TextRecords(src, shape.size(), rule, keep);
+    return textSplits(spark, src, (conf, fileIndex) -> (split, it) -> {
+      FileSplit fs = (FileSplit) split;
+      return reader.read(fs.getPath(), fileIndex.apply(fs), fs.getStart(), it, conf.get());
+    }).mapToPair(t -> t);
+  }
+
+  /** Reads every split of a text input in the tasks with the given per-split reader. */
+  private static <T> JavaRDD<T> textSplits(SparkSession spark, DataSource src, SplitReaders<T> readers)
       throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
@@ -201,19 +234,80 @@ public final class DistributedData {
     StringBuilder joined = new StringBuilder();
     for (FileStatus f : files) joined.append(joined.length() > 0 ? "," : "").append(f.getPath());
     Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(InputFiles.indexByKey(files));
-    TextRecords reader = new TextRecords(src, shape.size(), rule);
     JavaPairRDD<LongWritable, Text> lines = sc.newAPIHadoopFile(joined.toString(), TextInputFormat.class,
         LongWritable.class, Text.class, conf.get());
-    return ((JavaNewHadoopRDD<LongWritable, Text>) lines).mapPartitionsWithInputSplit((split, it) -> {
-      FileSplit fs = (FileSplit) split;
+    return ((JavaNewHadoopRDD<LongWritable, Text>) lines).mapPartitionsWithInputSplit(readers.of(conf, fs -> {
       Integer f = fileIndex.value().get(InputFiles.key(fs.getPath()));
       if (f == null) throw new IllegalStateException(fs.getPath() + " is not in the input's file list");
-      return reader.read(fs.getPath(), f, fs.getStart(), it, conf.get());
-    }, true).mapToPair(t -> t);
+      return f;
+    }), true);
   }
 
-  private static JavaPairRDD<RecordKey, Example> parquet(SparkSession spark, DataSource src, Shape shape, LabelRule rule)
-      throws IOException {
+  /** A task-side reader of one text split, given the Hadoop conf and the split's file index. */
+  private interface SplitReaders<T> extends Serializable {
+    org.apache.spark.api.java.function.Function2<org.apache.hadoop.mapreduce.InputSplit,
+        java.util.Iterator<Tuple2<LongWritable, Text>>, java.util.Iterator<T>> of(
+        HadoopConf conf, SerializableFunction<FileSplit, Integer> fileIndex);
+  }
+
+  private interface SerializableFunction<A, B> extends Serializable {
+    B apply(A a);
+  }
+
+  /** Most distinct labels {@link #distinctLabels} accepts: more looks like a regression target. */
+  public static final int MAX_LABELS = 1000;
+
+  /**
+   * The distinct labels of {@code src} as written in the file ({@code data.labels = auto}), found
+   * by the executors; only the distinct values reach the driver.
+   */
+  public static LabelValues distinctLabels(SparkSession spark, DataSource src) throws IOException {
+    List<String> found;
+    switch (src.format()) {
+      case "libsvm", "csv" -> {
+        TextRecords reader = new TextRecords(src, 0, LabelRule.IGNORED);
+        found = run(() -> {
+          try {
+            return textSplits(spark, src, (conf, fileIndex) -> (split, it) ->
+                reader.labels(((FileSplit) split).getPath(), ((FileSplit) split).getStart(), it, conf.get()))
+                .map(LabelValues::canonical).distinct().take(MAX_LABELS + 1);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      case "parquet" -> {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String[] paths = InputFiles.list(src.path(), sc.hadoopConfiguration()).stream()
+            .map(f -> f.getPath().toString()).toArray(String[]::new);
+        org.apache.spark.sql.Dataset<Row> df = spark.read().parquet(paths);
+        if (!Arrays.asList(df.columns()).contains(src.labelColumn())) {
+          throw new DataFormatException(src.path() + ": no label column '" + src.labelColumn() + "'; columns are "
+              + Arrays.asList(df.columns()));
+        }
+        found = run(() -> df.select(src.labelColumn()).distinct().javaRDD()
+            .map(r -> {
+              if (r.isNullAt(0)) throw new DataFormatException(src.path() + ": a label is null");
+              Object v = r.get(0);
+              return v instanceof Number n ? LabelValues.number(n.doubleValue()) : LabelValues.canonical(v.toString());
+            }).distinct().take(MAX_LABELS + 1));
+      }
+      default -> throw new DataFormatException(src.path() + ": data.labels = auto reads csv, libsvm or parquet labels, not "
+          + src.format());
+    }
+    if (found.size() > MAX_LABELS) {
+      throw new DataFormatException(src.path() + ": data.labels = auto found more than " + MAX_LABELS
+          + " distinct labels; a regression target needs no data.labels");
+    }
+    if (found.size() < 2) {
+      throw new DataFormatException(src.path() + ": data.labels = auto found " + found.size()
+          + " distinct label(s) " + found + "; a classifier needs at least 2");
+    }
+    return LabelValues.sorted(found);
+  }
+
+  private static JavaPairRDD<RecordKey, Example> parquet(SparkSession spark, DataSource src, Shape shape, LabelRule rule,
+                                                        List<String> keep) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<FileStatus> files = InputFiles.list(src.path(), sc.hadoopConfiguration());
     String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
@@ -223,8 +317,14 @@ public final class DistributedData {
     List<Column> cols = new ArrayList<>(Arrays.asList(functions.col("_metadata.file_path"),
         functions.col("_metadata.row_index"), functions.col(src.featuresColumn())));
     if (rule.required()) cols.add(functions.col(src.labelColumn()));
+    for (String k : keep) {
+      if (!Arrays.asList(df.columns()).contains(k)) {
+        throw new DataFormatException(src.path() + ": no column '" + k + "' to keep; columns are " + Arrays.asList(df.columns()));
+      }
+      cols.add(functions.col(k));
+    }
     Broadcast<Map<String, Integer>> fileIndex = sc.broadcast(InputFiles.indexByKey(files));
-    RowRecords conv = new RowRecords(shape.size(), rule, src.featuresColumn(), src.labelColumn());
+    RowRecords conv = new RowRecords(shape.size(), rule, src.featuresColumn(), src.labelColumn(), keep.size());
     return df.select(cols.toArray(new Column[0])).javaRDD().mapToPair(r -> {
       String file = r.getString(0);
       long row = r.getLong(1);
@@ -242,7 +342,7 @@ public final class DistributedData {
     if (why != null) throw new DataFormatException(where + ": column '" + fc + "' is " + why);
     if (!rule.required()) return;
     if (!names.contains(lc)) throw new DataFormatException(where + ": no label column '" + lc + "'; columns are " + names);
-    why = RowRecords.checkLabelType(df.schema().apply(lc).dataType());
+    why = RowRecords.checkLabelType(df.schema().apply(lc).dataType(), rule);
     if (why != null) throw new DataFormatException(where + ": label column '" + lc + "' is " + why);
   }
 

@@ -21,6 +21,18 @@ public final class DistributedStandardizer {
     return Standardizer.fromCentralMoments(mode, perChannel, moments);
   }
 
+  /**
+   * The training targets' mean and (population) std over all label values, in one distributed
+   * pass ({@code data.standardize-target}); std 1 for constant targets, as for features.
+   */
+  public static float[] fitTarget(JavaRDD<PackedPartition> data, int depth) {
+    double[] m = DistributedData.run(() -> data.map(PackedPartition::labelMoments)
+        .treeAggregate(null, DistributedStandardizer::mergeNullable, DistributedStandardizer::mergeNullable, depth));
+    if (m == null) throw new IllegalArgumentException("cannot fit a target standardisation on an empty data set");
+    Standardizer t = Standardizer.fromCentralMoments(Standardizer.Mode.STANDARDIZE, false, m);
+    return new float[] {t.mean()[0], t.std()[0]};
+  }
+
   private static double[] mergeNullable(double[] a, double[] b) {
     return a == null ? b : b == null ? a : Moments.merge(a, b);
   }

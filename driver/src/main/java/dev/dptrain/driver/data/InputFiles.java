@@ -22,7 +22,7 @@ public final class InputFiles {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(conf);
     if (!fs.exists(p)) {
-      throw new FileNotFoundException(path + ": data file not found"
+      throw new FileNotFoundException(path + ": data file not found" + resolvedAgainst(p, fs)
           + (path.contains("fashion-mnist") ? " (Debian: apt-get install dataset-fashion-mnist)" : ""));
     }
     FileStatus top = fs.getFileStatus(p);
@@ -35,6 +35,11 @@ public final class InputFiles {
     }
     out.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
     return out;
+  }
+
+  /** For a relative path: " (relative to DIR)", the working directory it was resolved against. */
+  static String resolvedAgainst(Path p, FileSystem fs) {
+    return p.isAbsolute() || p.toUri().getScheme() != null ? "" : " (relative to " + fs.getWorkingDirectory() + ")";
   }
 
   private static void collect(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {

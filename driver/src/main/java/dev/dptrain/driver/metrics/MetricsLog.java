@@ -28,14 +28,16 @@ import org.apache.hadoop.fs.Syncable;
  *   <li>{@code start}: time, step and epoch the run starts from (non-zero after a resume),
  *       steps_per_epoch, epochs, batch_size, params, layers (the parameterised ones: index,
  *       name, params), config (the config file's text) and summary (the model table);</li>
- *   <li>{@code step}: step (steps completed), epoch (1-based), loss, accuracy, lr, grad_norm,
+ *   <li>{@code step}: step (steps completed), epoch (1-based), loss, lr, grad_norm,
  *       examples, samples_per_s, wall_ms, compute_ms (slowest task), time_s (since start) and,
  *       every {@code ratioEvery} steps, update_ratio (per layer of {@code start.layers},
- *       ‖Δw‖/‖w‖ of this step);</li>
- *   <li>{@code epoch}: epoch (1-based), step, train_loss, train_accuracy, validation_loss,
- *       validation_accuracy (null without validation data), time_s and, when the trainer measures
- *       it, layers_health (per top-level layer: index, name, activation_rms, gradient_rms,
- *       dead_fraction; see {@link LayerHealth}).</li>
+ *       ‖Δw‖/‖w‖ of this step), accuracy (classifiers only);</li>
+ *   <li>{@code epoch}: epoch (1-based), step, train_loss, validation_loss, then for classifiers
+ *       train_accuracy and validation_accuracy (null without validation data), for regression
+ *       with validation data validation_mse, validation_rmse, validation_mae, validation_r2
+ *       (plain MSE in target units; the losses are the training objective, ½ squared error for
+ *       {@code mse}), time_s and, when the trainer measures it, layers_health (per top-level
+ *       layer: index, name, activation_rms, gradient_rms, dead_fraction; see {@link LayerHealth}).</li>
  * </ul>
  * A resumed run appends a new {@code start}; readers drop the earlier records it supersedes.
  */
@@ -117,10 +119,11 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   @Override
   public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
     JsonLine line = new JsonLine().put("type", "step").put("step", info.step() + 1)
-        .put("epoch", info.step() / run.stepsPerEpoch() + 1).put("loss", info.loss()).put("accuracy", info.accuracy())
+        .put("epoch", info.step() / run.stepsPerEpoch() + 1).put("loss", info.loss())
         .put("lr", info.lr()).put("grad_norm", info.gradNorm()).put("examples", info.examples())
         .put("samples_per_s", info.examples() / (wallNanos / 1e9)).put("wall_ms", wallNanos / 1e6)
         .put("compute_ms", computeNanos / 1e6).put("time_s", elapsedSeconds());
+    if (!Double.isNaN(info.accuracy())) line.put("accuracy", info.accuracy()); // none for regression
     if (before != null && live != null) {
       line.put("update_ratio", ratios.compute(before, live.params));
       before = null;
@@ -136,10 +139,16 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   @Override
   public void onEpoch(int epoch, Evaluation train, Evaluation validation) {
     JsonLine line = new JsonLine().put("type", "epoch").put("epoch", epoch + 1).put("step", (epoch + 1) * run.stepsPerEpoch())
-        .put("train_loss", train.meanLoss()).put("train_accuracy", train.accuracy())
-        .put("validation_loss", validation == null ? Double.NaN : validation.meanLoss())
-        .put("validation_accuracy", validation == null ? Double.NaN : validation.accuracy())
-        .put("time_s", elapsedSeconds());
+        .put("train_loss", train.meanLoss())
+        .put("validation_loss", validation == null ? Double.NaN : validation.meanLoss());
+    if (train.hasAccuracy) {
+      line.put("train_accuracy", train.accuracy())
+          .put("validation_accuracy", validation == null ? Double.NaN : validation.accuracy());
+    } else if (validation != null && validation.hasRegression()) {
+      line.put("validation_mse", validation.mse()).put("validation_rmse", validation.rmse())
+          .put("validation_mae", validation.mae()).put("validation_r2", validation.r2());
+    }
+    line.put("time_s", elapsedSeconds());
     if (health != null) {
       StringBuilder layers = new StringBuilder("[");
       for (LayerHealth h : health) {

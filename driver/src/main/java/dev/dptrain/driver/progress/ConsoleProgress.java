@@ -133,10 +133,8 @@ public final class ConsoleProgress implements TrainingLoop.Listener {
       out.println();
       drawnWidth = 0;
     }
-    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f%s  (%s, total %s)%n", epoch + 1, epochs,
-        train.meanLoss(), train.accuracy(),
-        validation == null ? "" : String.format(Locale.ROOT, " | validation loss %.4f acc %.4f",
-            validation.meanLoss(), validation.accuracy()),
+    out.printf(Locale.ROOT, "epoch %d/%d  train %s%s  (%s, total %s)%n", epoch + 1, epochs, figures(train),
+        validation == null ? "" : " | validation " + figures(validation),
         duration((now - epochStart) / 1e9), duration((now - runStart) / 1e9));
     epochStart = now;
     lastStepAt = -1;
@@ -144,6 +142,16 @@ public final class ConsoleProgress implements TrainingLoop.Listener {
     windowSteps = 0;
     windowExamples = 0;
     windowLoss = 0;
+  }
+
+  /**
+   * Loss and accuracy for a classifier; for regression the loss (½ squared error, what the
+   * gradient follows) and, where evaluated, the plain MSE, RMSE, MAE and R² in target units.
+   */
+  static String figures(Evaluation e) {
+    if (e.hasAccuracy) return String.format(Locale.ROOT, "loss %.4f acc %.4f", e.meanLoss(), e.accuracy());
+    if (!e.hasRegression()) return String.format(Locale.ROOT, "loss(½se) %.4g", e.meanLoss());
+    return String.format(Locale.ROOT, "mse %.4g rmse %.4g mae %.4g r2 %.4f", e.mse(), e.rmse(), e.mae(), e.r2());
   }
 
   /** {@code m:ss}, or {@code h:mm:ss} from an hour on; "?" before there is an estimate. */

@@ -54,9 +54,14 @@ public final class HtmlReport {
     charts.add(new SvgChart("chart-epoch-loss", "Loss per epoch", "epoch", false)
         .add("train", epoch, RunMetrics.column(m.epochs, "train_loss"), pal[0], 1, true)
         .add("validation", epoch, RunMetrics.column(m.epochs, "validation_loss"), pal[1], 1, true).render());
-    charts.add(new SvgChart("chart-epoch-accuracy", "Accuracy per epoch", "epoch", false)
-        .add("train", epoch, RunMetrics.column(m.epochs, "train_accuracy"), pal[0], 1, true)
-        .add("validation", epoch, RunMetrics.column(m.epochs, "validation_accuracy"), pal[1], 1, true).render());
+    if (regression(m)) {
+      charts.add(new SvgChart("chart-epoch-rmse", "Validation RMSE per epoch (target units)", "epoch", false)
+          .add("validation", epoch, RunMetrics.column(m.epochs, "validation_rmse"), pal[1], 1, true).render());
+    } else {
+      charts.add(new SvgChart("chart-epoch-accuracy", "Accuracy per epoch", "epoch", false)
+          .add("train", epoch, RunMetrics.column(m.epochs, "train_accuracy"), pal[0], 1, true)
+          .add("validation", epoch, RunMetrics.column(m.epochs, "validation_accuracy"), pal[1], 1, true).render());
+    }
     double[] loss = RunMetrics.column(m.steps, "loss");
     charts.add(new SvgChart("chart-step-loss", "Training loss per step", "step", false)
         .add("batch", step, loss, pal[0], 0.3, false)
@@ -114,7 +119,12 @@ public final class HtmlReport {
   private static String cards(RunMetrics m) {
     StringBuilder sb = new StringBuilder();
     JsonNode last = m.epochs.isEmpty() ? null : m.epochs.get(m.epochs.size() - 1);
-    if (last != null) {
+    if (last != null && regression(m)) {
+      card(sb, "validation RMSE", number(last.get("validation_rmse")));
+      card(sb, "validation MAE", number(last.get("validation_mae")));
+      card(sb, "validation R²", number(last.get("validation_r2")));
+      card(sb, "train loss (½ squared error)", number(last.get("train_loss")));
+    } else if (last != null) {
       card(sb, "validation accuracy", percent(last.get("validation_accuracy")));
       card(sb, "validation loss", number(last.get("validation_loss")));
       card(sb, "train accuracy", percent(last.get("train_accuracy")));
@@ -128,6 +138,11 @@ public final class HtmlReport {
     double[] rate = RunMetrics.column(m.steps, "samples_per_s");
     card(sb, "median samples/s", rate.length == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", median(rate)));
     return sb.toString();
+  }
+
+  /** A regression run: its epochs carry no accuracy. */
+  private static boolean regression(RunMetrics m) {
+    return !m.epochs.isEmpty() && m.epochs.stream().noneMatch(e -> e.has("train_accuracy"));
   }
 
   private static void card(StringBuilder sb, String name, String value) {

@@ -79,7 +79,13 @@ class CliTest {
     SavedModel model = ModelStore.load(modelDir, new Configuration());
     assertEquals(CLASSES, model.classes());
     assertEquals(Standardizer.Mode.STANDARDIZE, model.standardizer().mode());
-    assertEquals(50f, model.standardizer().mean()[0], 2f); // fitted on the shifted training data
+    // fitted per feature (the default for a vector input) on the shifted training data
+    assertEquals(DIM, model.standardizer().mean().length);
+    for (int j = 0; j < DIM; j++) {
+      double sum = 0;
+      for (int i = 0; i < train.size(); i++) sum += train.features()[i * DIM + j] + 50f;
+      assertEquals(sum / train.size(), model.standardizer().mean()[j], 1e-4 * 50);
+    }
     assertTrue(model.provenance().metrics().get("test.accuracy") > 0.8, model.provenance().metrics().toString());
     RunProvenance run = model.provenance().run();
     assertEquals(new RunProvenance.DataOrigin("csv", List.of(dir.resolve("train.csv").toString()),
@@ -137,7 +143,7 @@ class CliTest {
 
     Result info = run("info", "--model", modelDir);
     assertEquals(0, info.status(), info.err());
-    assertTrue(info.out().contains("classes: 3") && info.out().contains("standardize global")
+    assertTrue(info.out().contains("classes: 3") && info.out().contains("standardize per channel")
         && info.out().contains("test.accuracy") && info.out().contains("(400 examples)")
         && info.out().contains("environment: Spark " + SparkSessions.sparkVersion()), info.out());
   }
@@ -147,7 +153,8 @@ class CliTest {
     for (String[] args : new String[][] {{}, {"bogus"}, {"train"}, {"evaluate", "--data", "x.csv"},
         {"predict", "--model", "m", "--input", "x.csv"}, {"evaluate", "--model", "m", "--frobnicate", "1"},
         {"predict", "--model", "m", "--input", "x.csv", "--output", "o", "--output-format", "json"},
-        {"evaluate", "--model", "m", "--data", "noextension"}, {"info"}}) {
+        {"evaluate", "--model", "m", "--data", "x.csv", "--format", "json"},
+        {"predict", "--model", "m", "--input", "x.csv", "--output", "o", "--single-file"}, {"info"}}) {
       Result r = run(args);
       assertEquals(2, r.status(), String.join(" ", args));
       assertTrue(r.err().contains("usage: dptrain train CONFIG"), r.err());

@@ -108,7 +108,7 @@ class DataFormatsTest {
 
     String text = write("text.csv", "0,1,abc,3\n");
     msg = error(csv(text, "0", false), THREE, CLASSES_3);
-    assertTrue(msg.contains("line 1") && msg.contains("column 3") && msg.contains("'abc' is not a number"), msg);
+    assertTrue(msg.contains("line 1") && msg.contains("column 2 (0-based)") && msg.contains("'abc' is not a number"), msg);
 
     msg = error(csv(write("nan.csv", "0,1,2,3\n0,NaN,2,3\n"), "0", false), THREE, CLASSES_3);
     assertTrue(msg.contains("line 2") && msg.contains("not finite"), msg);
@@ -121,7 +121,7 @@ class DataFormatsTest {
     assertTrue(msg.contains("label 0.5 is not a class index"), msg);
 
     msg = error(csv(write("lbl.csv", "0,1,2,3\ncat,1,2,3\n"), "0", false), THREE, CLASSES_3);
-    assertTrue(msg.contains("line 2: column 1: label 'cat' is not a number"), msg);
+    assertTrue(msg.contains("line 2: column 0 (0-based): label 'cat' is not a number"), msg);
 
     msg = error(csv(write("hdr.csv", "a,b,c,d\n0,1,2,3\n"), "label", true), THREE, CLASSES_3);
     assertTrue(msg.contains("label column 'label' is not in the header"), msg);

@@ -19,4 +19,9 @@ public interface Examples {
 
   /** Copies the examples [from, from+n) into the front of xb and yb. */
   void copy(int from, int n, float[] xb, float[] yb);
+
+  /** The std the regression targets were divided by (data.standardize-target); 1 = not scaled. */
+  default double targetScale() {
+    return 1;
+  }
 }

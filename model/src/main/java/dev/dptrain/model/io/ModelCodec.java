@@ -7,6 +7,7 @@ import dev.dptrain.model.config.LayerSpec;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.layers.Layer;
 import dev.dptrain.model.config.NetworkSpec;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -33,16 +34,21 @@ import java.util.Map;
  *               config:str trainedAt:str (ISO-8601 instant)
  *               spark:str java:str javaVendor:str blas:str os:str arch:str
  *               dataFormat:str trainPaths:strs testPaths:strs trainExamples:long testExamples:long
+ *          recipe (version 3 on): recorded:bool, then if recorded:
+ *               format:str header:bool delimiter:int labelColumn:opt featuresColumn:opt
+ *               labels:strs targetMean:float targetStd:float
  *   str = byte count:int + UTF-8;  strs = count:int + str*;  floats = count:int + IEEE 754 float32
+ *   opt = present:bool, then str if present
  * </pre>
- * Version 1 files (no run record) still load, with {@code provenance().run()} null.
+ * Version 1 files (no run record) still load, with {@code provenance().run()} null; version 1
+ * and 2 files (no recipe) load with {@link DataRecipe#UNKNOWN}.
  * The frame is {@link Framing}'s. Decoding checks the magic, version, length, checksum, and that
  * the parameter and state
  * counts match the network rebuilt from the stored config; errors name the file.
  */
 public final class ModelCodec {
   static final int MAGIC = 0x4450544d; // "DPTM"
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** The oldest version this dptrain reads. */
   static final int OLDEST = 1;
 
@@ -70,6 +76,7 @@ public final class ModelCodec {
         out.writeDouble(e.getValue());
       }
       writeRun(out, p.run());
+      writeRecipe(out, m.recipe());
     });
   }
 
@@ -103,8 +110,12 @@ public final class ModelCodec {
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < nm; i++) metrics.put(readString(d), d.readDouble());
     RunProvenance run = version >= 2 ? readRun(d) : null;
+    DataRecipe recipe = version >= 3 ? readRecipe(d) : DataRecipe.UNKNOWN;
     SavedModel m = new SavedModel(config, params, state, st, classes,
-        new SavedModel.Provenance(dptrainVersion, seed, epochs, steps, metrics, run));
+        new SavedModel.Provenance(dptrainVersion, seed, epochs, steps, metrics, run), recipe);
+    if (recipe.labels().mapped() && recipe.labels().values().size() != classes) {
+      throw new IOException(name + ": " + recipe.labels().values().size() + " label values for " + classes + " classes");
+    }
     NetworkSpec spec;
     try {
       // Parsed without building: the layer sizes are bounded by the file's parameters first.
@@ -195,6 +206,45 @@ public final class ModelCodec {
     RunProvenance.DataOrigin data = new RunProvenance.DataOrigin(readString(d), readStrings(d), readStrings(d),
         d.readLong(), d.readLong());
     return new RunProvenance(config, at, env, data);
+  }
+
+  private static void writeRecipe(DataOutputStream out, DataRecipe r) throws IOException {
+    out.writeBoolean(r.format() != null);
+    if (r.format() == null) return;
+    writeString(out, r.format());
+    out.writeBoolean(r.header());
+    out.writeInt(r.delimiter());
+    writeOptional(out, r.labelColumn());
+    writeOptional(out, r.featuresColumn());
+    writeStrings(out, r.labels().values());
+    out.writeFloat(r.targetMean());
+    out.writeFloat(r.targetStd());
+  }
+
+  private static DataRecipe readRecipe(DataInputStream d) throws IOException {
+    if (!d.readBoolean()) return DataRecipe.UNKNOWN;
+    String format = readString(d);
+    boolean header = d.readBoolean();
+    int delimiter = d.readInt();
+    if (delimiter < 0 || delimiter > Character.MAX_VALUE) throw new IOException("corrupt delimiter " + delimiter);
+    String labelColumn = readOptional(d);
+    String featuresColumn = readOptional(d);
+    List<String> labels = readStrings(d);
+    try {
+      return new DataRecipe(format, header, (char) delimiter, labelColumn, featuresColumn, LabelValues.of(labels),
+          d.readFloat(), d.readFloat());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad data recipe: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeOptional(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) writeString(out, s);
+  }
+
+  private static String readOptional(DataInputStream in) throws IOException {
+    return in.readBoolean() ? readString(in) : null;
   }
 
   private static void writeStrings(DataOutputStream out, List<String> list) throws IOException {

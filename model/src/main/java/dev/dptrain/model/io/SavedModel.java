@@ -11,10 +11,21 @@ import java.util.Map;
  * A trained model as stored on disk (format: docs/model-format.md): the network config text
  * (HOCON/JSON of the {@code model} block, from which the spec is rebuilt), the flat parameters,
  * the normalisation layers' running statistics, the input standardisation fitted on the
- * training data, the class count (0 when the output is not a class) and how it was trained.
+ * training data, the class count (0 when the output is not a class), how it was trained and how
+ * its data was read ({@link DataRecipe}).
  */
 public record SavedModel(String networkConfig, float[] params, float[] state, Standardizer standardizer,
-                         int classes, Provenance provenance) {
+                         int classes, Provenance provenance, DataRecipe recipe) {
+  public SavedModel {
+    if (recipe == null) recipe = DataRecipe.UNKNOWN;
+  }
+
+  /** A model with no data recipe recorded (as format versions 1 and 2 stored it). */
+  public SavedModel(String networkConfig, float[] params, float[] state, Standardizer standardizer, int classes,
+                    Provenance provenance) {
+    this(networkConfig, params, state, standardizer, classes, provenance, DataRecipe.UNKNOWN);
+  }
+
   /**
    * Where the model came from; {@code metrics} are final values such as "test.accuracy".
    *

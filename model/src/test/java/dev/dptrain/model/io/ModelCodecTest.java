@@ -12,6 +12,7 @@ import dev.dptrain.model.Shape;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.model.data.Standardizer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -74,6 +75,7 @@ class ModelCodecTest {
     assertArrayEquals(m.standardizer().std(), back.standardizer().std());
     assertEquals(m.classes(), back.classes());
     assertEquals(m.provenance(), back.provenance());
+    assertEquals(m.recipe(), back.recipe());
     assertEquals(Arrays.asList(m.provenance().metrics().keySet().toArray()),
         Arrays.asList(back.provenance().metrics().keySet().toArray()), "metric order");
   }
@@ -104,11 +106,11 @@ class ModelCodecTest {
     SavedModel back = ModelCodec.decode(ModelCodec.encode(m), "m");
     assertEquals(run(), back.provenance().run());
     assertEquals(List.of("t10k-images", "t10k-labels"), back.provenance().run().data().testPaths());
-    // A model without run details (e.g. re-saved from a version-1 file) still writes version 2.
+    // A model without run details (e.g. re-saved from a version-1 file) still writes the current version.
     SavedModel bare = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
         new SavedModel.Provenance("v", 1, 2, 3, Map.of("a", 1.0)));
     byte[] bytes = ModelCodec.encode(bare);
-    assertEquals(2, ByteBuffer.wrap(bytes).getInt(4));
+    assertEquals(ModelCodec.VERSION, ByteBuffer.wrap(bytes).getInt(4));
     assertSameModel(bare, ModelCodec.decode(bytes, "m"));
     assertEquals(null, ModelCodec.decode(bytes, "m").provenance().run());
     // No test data: empty path lists round-trip as empty.
@@ -119,6 +121,50 @@ class ModelCodecTest {
     assertEquals(noTest, ModelCodec.decode(ModelCodec.encode(withoutTest), "m").provenance().run());
     // The run record costs bytes exactly where the format says: one flag byte when absent.
     assertTrue(ModelCodec.encode(m).length > bytes.length + 100);
+  }
+
+  @Test
+  void dataRecipeRoundTripsAndIsOptional() throws IOException {
+    SavedModel m = model(5, perChannel());
+    // string labels in class order, a CSV read with a header and ';', a standardised target
+    DataRecipe recipe = new DataRecipe("csv", true, ';', "kind", null,
+        LabelValues.of(List.of("b", "a", "c", "-1")), 2.5f, 0.75f);
+    SavedModel with = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
+        m.provenance(), recipe);
+    SavedModel back = ModelCodec.decode(ModelCodec.encode(with), "m");
+    assertSameModel(with, back);
+    assertEquals(List.of("b", "a", "c", "-1"), back.recipe().labels().values());
+    assertEquals(';', back.recipe().delimiter());
+    assertEquals(null, back.recipe().featuresColumn());
+    assertEquals(2.5 + 0.75 * 2, back.recipe().target(2), 0.0);
+    // None recorded: one flag byte, read back as UNKNOWN.
+    assertEquals(DataRecipe.UNKNOWN, ModelCodec.decode(ModelCodec.encode(m), "m").recipe());
+    assertTrue(ModelCodec.encode(with).length > ModelCodec.encode(m).length + 20);
+    // A label list that does not fit the class count is refused (4 classes here).
+    SavedModel wrong = new SavedModel(m.networkConfig(), m.params(), m.state(), m.standardizer(), m.classes(),
+        m.provenance(), new DataRecipe("csv", false, ',', "0", null, LabelValues.of(List.of("x", "y")), 0f, 1f));
+    assertMessage(assertThrows(IOException.class, () -> ModelCodec.decode(ModelCodec.encode(wrong), "w.dptm")),
+        "w.dptm: 2 label values for 4 classes");
+  }
+
+  @Test
+  void versionTwoFileWrittenByTheOldCodeStillLoads() throws IOException {
+    // model-v2.dptm was written by ModelCodec format version 2 (before the data recipe) from
+    // model-v1.dptm: the same model, with an empty run record.
+    byte[] v1;
+    byte[] v2;
+    try (InputStream a = ModelCodecTest.class.getResourceAsStream("model-v1.dptm");
+         InputStream b = ModelCodecTest.class.getResourceAsStream("model-v2.dptm")) {
+      v1 = a.readAllBytes();
+      v2 = b.readAllBytes();
+    }
+    assertEquals(2, ByteBuffer.wrap(v2).getInt(4));
+    SavedModel m = ModelCodec.decode(v2, "model-v2.dptm");
+    assertSameModel(ModelCodec.decode(v1, "model-v1.dptm"), m);
+    assertEquals(DataRecipe.UNKNOWN, m.recipe());
+    byte[] again = ModelCodec.encode(m);
+    assertEquals(ModelCodec.VERSION, ByteBuffer.wrap(again).getInt(4));
+    assertSameModel(m, ModelCodec.decode(again, "m"));
   }
 
   @Test

@@ -5,16 +5,26 @@ package dev.dptrain.worker.data;
  * between a reader and the shuffle that balances examples over partitions. 8-bit images (IDX)
  * keep their {@code pixels} (value = byte / 255) and no {@code features}: a quarter of the bytes
  * through the shuffle and in the cache; every other format has float {@code features}.
+ * {@code kept}: prediction input only, the text of the columns passed through to the output.
  * Serializable for a Spark session on Java serialization (a Spark ML user's own session); dptrain's
  * sessions use Kryo.
  */
-public record Example(float[] features, byte[] pixels, float label) implements java.io.Serializable {
+public record Example(float[] features, byte[] pixels, float label, String[] kept) implements java.io.Serializable {
+  public Example(float[] features, byte[] pixels, float label) {
+    this(features, pixels, label, null);
+  }
+
   public Example(float[] features, float label) {
-    this(features, null, label);
+    this(features, null, label, null);
   }
 
   public static Example ofPixels(byte[] pixels, float label) {
-    return new Example(null, pixels, label);
+    return new Example(null, pixels, label, null);
+  }
+
+  /** This example with the values of the columns {@code predict --keep} passes through. */
+  public Example keeping(String[] values) {
+    return new Example(features, pixels, label, values);
   }
 
   public int size() {

@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.UserDefinedType;
  * Spark SQL rows (Parquet files, or any DataFrame) as examples, converted in the tasks: a features
  * value that is an array&lt;float|double&gt; or a Spark ML Vector (also read as the vector's own
  * struct {@code type, size, indices, values} when Spark MLlib is not on the classpath) and a
- * numeric label. {@link #example} takes rows of (features[, label]).
+ * numeric label (or a string one, mapped by {@code data.labels}). {@link #example} takes rows of
+ * (features[, label]).
  */
 public final class RowRecords implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,11 +26,19 @@ public final class RowRecords implements Serializable {
   private final String featuresColumn;
   private final String labelColumn;
 
+  /** Columns after the features (and label) that pass through to predictions. */
+  private final int kept;
+
   public RowRecords(int features, LabelRule rule, String featuresColumn, String labelColumn) {
+    this(features, rule, featuresColumn, labelColumn, 0);
+  }
+
+  public RowRecords(int features, LabelRule rule, String featuresColumn, String labelColumn, int kept) {
     this.d = features;
     this.rule = rule;
     this.featuresColumn = featuresColumn;
     this.labelColumn = labelColumn;
+    this.kept = kept;
   }
 
   /** Why a features column cannot be read, or null when it can. */
@@ -37,9 +46,18 @@ public final class RowRecords implements Serializable {
     return isVectorLike(t) ? null : t.simpleString() + ", expected array<float>, array<double> or a Spark ML Vector";
   }
 
-  /** Why a label column cannot be read, or null when it can. */
+  /** Why a column cannot be read as numeric labels (no label mapping), or null when it can. */
   public static String checkLabelType(DataType t) {
     return t instanceof NumericType ? null : t.simpleString() + ", expected a numeric type";
+  }
+
+  /** Why a label column cannot be read under {@code rule}, or null when it can. */
+  public static String checkLabelType(DataType t, LabelRule rule) {
+    if (t instanceof NumericType) return null;
+    if (t.equals(DataTypes.StringType)) {
+      return rule.values().mapped() ? null : "string; set data.labels = auto (or list the labels) to map them to classes";
+    }
+    return t.simpleString() + ", expected a numeric type" + (rule.values().mapped() ? " or a string" : "");
   }
 
   private static boolean isVectorLike(DataType t) {
@@ -52,19 +70,20 @@ public final class RowRecords implements Serializable {
 
   /**
    * The example in {@code r}: column {@code at} holds the features and, when the rule requires
-   * labels, column {@code at + 1} the label. {@code where} names the row in errors.
+   * labels, column {@code at + 1} the label; the {@code kept} columns after them are passed through. {@code where} names the row in errors.
    */
   public Example example(Row r, int at, String where) {
     float[] x = new float[d];
     features(r.get(at), x, where + ": column '" + featuresColumn + "'");
     float label = 0f;
     if (rule.required()) {
-      if (r.isNullAt(at + 1)) throw new DataFormatException(where + ": label is null");
-      double v = ((Number) r.get(at + 1)).doubleValue();
-      rule.check(v, where + ": column '" + labelColumn + "'");
-      label = (float) v;
+      label = rule.target(r.get(at + 1), where + ": column '" + labelColumn + "'");
     }
-    return new Example(x, label);
+    if (kept == 0) return new Example(x, label);
+    String[] values = new String[kept];
+    int from = at + (rule.required() ? 2 : 1);
+    for (int k = 0; k < kept; k++) values[k] = String.valueOf(r.get(from + k));
+    return new Example(x, null, label, values);
   }
 
   private void features(Object v, float[] x, String where) {

@@ -87,10 +87,12 @@ class RowRecordsTest {
     assertEquals(at + "feature 1 is -Infinity, expected a finite number",
         error(RowFactory.create(new Vec(1, Double.NEGATIVE_INFINITY, 2), 1)));
     assertEquals(at + "unsupported features value java.lang.String", error(RowFactory.create("1,2,3", 1)));
-    assertEquals("p.parquet: row 5: label is null", error(RowFactory.create(seq(1f, 2f, 3f), null)));
-    assertEquals("p.parquet: row 5: column 'y': label 4.0 is not a class index in [0, 4)",
+    assertEquals("p.parquet: row 5: column 'y': label is null", error(RowFactory.create(seq(1f, 2f, 3f), null)));
+    assertEquals("p.parquet: row 5: column 'y': label 4.0 is not a class index in [0, 4); set data.labels = auto (or list the"
+        + " labels, e.g. [-1, 1]) to map the file's labels to classes",
         error(RowFactory.create(seq(1f, 2f, 3f), 4)));
-    assertEquals("p.parquet: row 5: column 'y': label 1.5 is not a class index in [0, 4)",
+    assertEquals("p.parquet: row 5: column 'y': label 1.5 is not a class index in [0, 4); set data.labels = auto (or list the"
+        + " labels, e.g. [-1, 1]) to map the file's labels to classes",
         error(RowFactory.create(seq(1f, 2f, 3f), 1.5)));
   }
 
@@ -137,8 +139,13 @@ class RowRecordsTest {
         RowRecords.checkFeaturesType(new StructType().add("type", DataTypes.ByteType).add("size", DataTypes.IntegerType)));
     assertEquals("string, expected array<float>, array<double> or a Spark ML Vector",
         RowRecords.checkFeaturesType(DataTypes.StringType));
-    assertNull(RowRecords.checkLabelType(DataTypes.IntegerType));
-    assertNull(RowRecords.checkLabelType(DataTypes.DoubleType));
-    assertEquals("string, expected a numeric type", RowRecords.checkLabelType(DataTypes.StringType));
+    LabelRule indices = LabelRule.classes(3);
+    LabelRule named = new LabelRule(3, true, dev.dptrain.model.data.LabelValues.of(List.of("a", "b", "c")));
+    assertNull(RowRecords.checkLabelType(DataTypes.IntegerType, indices));
+    assertNull(RowRecords.checkLabelType(DataTypes.DoubleType, indices));
+    assertEquals("string; set data.labels = auto (or list the labels) to map them to classes",
+        RowRecords.checkLabelType(DataTypes.StringType, indices));
+    assertNull(RowRecords.checkLabelType(DataTypes.StringType, named));
+    assertEquals("boolean, expected a numeric type or a string", RowRecords.checkLabelType(DataTypes.BooleanType, named));
   }
 }

@@ -23,6 +23,10 @@ import scala.Tuple2;
 
 /** LibSVM and CSV lines as a task reads them: values, keys, skipped lines and every error message. */
 class TextRecordsTest {
+  private static final String HINT = "; set data.labels = auto (or a list of the labels) to map labels to classes";
+  private static final String MAP_HINT =
+      "; set data.labels = auto (or list the labels, e.g. [-1, 1]) to map the file's labels to classes";
+
   @TempDir
   java.nio.file.Path dir;
 
@@ -101,10 +105,10 @@ class TextRecordsTest {
     assertTrue(libsvmError("1 3:1 1:1\n").contains("feature index 1 after 3"));
     assertEquals(f + ": line 1: feature 2: value NaN is not finite (NaN/Inf)", libsvmError("1 2:NaN\n"));
     assertEquals(f + ": line 1: feature 1: 'x' is not a number", libsvmError("1 1:x\n"));
-    assertEquals(f + ": line 1: label 'y' is not a number", libsvmError("y 1:1\n"));
-    assertEquals(f + ": line 1: label 2.0 is not a class index in [0, 2)", libsvmError("2 1:1\n"));
+    assertEquals(f + ": line 1: label 'y' is not a number" + HINT, libsvmError("y 1:1\n"));
+    assertEquals(f + ": line 1: label 2.0 is not a class index in [0, 2)" + MAP_HINT, libsvmError("2 1:1\n"));
     // A split that does not start the file names the line by its byte offset.
-    assertEquals(f + ": the line at byte 106: label 'y' is not a number", libsvmError("1 1:1\ny 1:1\n", 100,
+    assertEquals(f + ": the line at byte 106: label 'y' is not a number" + HINT, libsvmError("1 1:1\ny 1:1\n", 100,
         LabelRule.classes(2)));
   }
 
@@ -147,20 +151,20 @@ class TextRecordsTest {
   @Test
   void csvErrorsNameFileLineColumnAndProblem() {
     String f = new Path(dir.resolve("in.csv").toUri()).toString();
-    assertEquals(f + ": line 1: 2 columns, expected 3 (a label and 2 features)", csvError(csv("0", false, ','), 2, "1,2\n"));
-    assertEquals(f + ": line 2: 3 columns, expected 2 (2 features)",
+    assertEquals(f + ": line 1: 2 columns, expected 3 (the label column 0 and 2 features; columns are counted from 0)", csvError(csv("0", false, ','), 2, "1,2\n"));
+    assertEquals(f + ": line 2: 3 columns, expected 2 (2 features; columns are counted from 0)",
         assertThrows(DataFormatException.class, () -> read(csv(null, false, ','), 2, LabelRule.IGNORED, "1,2\n1,2,3\n", 0))
             .getMessage());
-    assertEquals(f + ": line 1: column 3: 'z' is not a number", csvError(csv("0", false, ','), 2, "1,2,z\n"));
-    assertEquals(f + ": line 1: column 2: label 'q' is not a number", csvError(csv("1", false, ','), 2, "1,q,2\n"));
-    assertEquals(f + ": line 1: column 1: value Infinity is not finite (NaN/Inf)",
+    assertEquals(f + ": line 1: column 2 (0-based): 'z' is not a number", csvError(csv("0", false, ','), 2, "1,2,z\n"));
+    assertEquals(f + ": line 1: column 1 (0-based): label 'q' is not a number" + HINT, csvError(csv("1", false, ','), 2, "1,q,2\n"));
+    assertEquals(f + ": line 1: column 0 (0-based): value Infinity is not finite (NaN/Inf)",
         csvError(csv("2", false, ','), 2, "Infinity,2,1\n"));
     assertEquals(f + ": label column 'label' is not in the header [a, b, c]", csvError(csv("label", true, ','), 2, "a,b,c\n1,2,0\n"));
     assertEquals(f + ": label column 'label' is not in the header (no header; set header = true or give a 0-based column"
         + " index)", csvError(csv("label", false, ','), 2, "1,2,0\n"));
     assertEquals(f + ": label column -1 must be >= 0", csvError(csv("-1", false, ','), 2, "1,2,0\n"));
     // A header naming the column by number still works as an index when no header cell matches.
-    assertEquals(f + ": line 2: column 3: label 7.0 is not a class index in [0, 2)",
+    assertEquals(f + ": line 2: column 2 (0-based): label 7.0 is not a class index in [0, 2)" + MAP_HINT,
         csvError(csv("2", true, ','), 2, "a,b,c\n1,2,7\n"));
   }
 
@@ -175,5 +179,46 @@ class TextRecordsTest {
     assertEquals(2.5f, TextRecords.number("  2.5 ", "w"));
     assertEquals("w: value -Infinity is not finite (NaN/Inf)",
         assertThrows(DataFormatException.class, () -> TextRecords.number(" -Infinity", "w")).getMessage());
+  }
+
+  @Test
+  void mappedLabelsBecomeTheirClassIndex() throws IOException {
+    LabelRule pm = new LabelRule(2, true, dev.dptrain.model.data.LabelValues.of(List.of("-1", "1")));
+    List<Tuple2<RecordKey, Example>> r = read(libsvm(), 2, pm, "+1 1:2\n-1 2:3\n1.0 1:1\n", 0);
+    assertEquals(List.of(1f, 0f, 1f), r.stream().map(t -> t._2().label()).toList());
+    LabelRule kinds = new LabelRule(3, true, dev.dptrain.model.data.LabelValues.of(List.of("setosa", "versicolor", "virginica")));
+    r = read(csv("kind", true, ','), 1, kinds, "x,kind\n5,virginica\n6, setosa\n", 0);
+    assertEquals(List.of(2f, 0f), r.stream().map(t -> t._2().label()).toList());
+    String f = new Path(dir.resolve("in.csv").toUri()).toString();
+    assertEquals(f + ": line 2: column 1 (0-based): label iris is not one of data.labels [setosa, versicolor, virginica]",
+        assertThrows(DataFormatException.class, () -> read(csv("1", false, ','), 1, kinds, "5,setosa\n5,iris\n", 0))
+            .getMessage());
+  }
+
+  @Test
+  void predictionInputMayLeaveTheLabelColumnOut() throws IOException {
+    // The model was trained with label column "y"; prediction files with and without it read the same features.
+    List<Tuple2<RecordKey, Example>> with = read(csv("y", true, ','), 2, LabelRule.IGNORED, "a,y,b\n1,7,2\n", 0);
+    assertExample(with.get(0), 6, 0f, 1f, 2f);
+    List<Tuple2<RecordKey, Example>> without = read(csv("y", true, ','), 2, LabelRule.IGNORED, "a,b\n1,2\n", 0);
+    assertExample(without.get(0), 4, 0f, 1f, 2f);
+    List<Tuple2<RecordKey, Example>> byIndex = read(csv("1", false, ','), 2, LabelRule.IGNORED, "1,2\n", 0);
+    assertExample(byIndex.get(0), 0, 0f, 1f, 2f);
+  }
+
+  @Test
+  void labelsAreCollectedAsWritten() throws IOException {
+    String text = "x,kind\n5,b\n\n6,a\n";
+    Path f = file("in.csv", text);
+    Iterator<String> it = new TextRecords(csv("kind", true, ','), 0, LabelRule.IGNORED).labels(f, 0, lines(text, 0),
+        new Configuration());
+    List<String> got = new ArrayList<>();
+    it.forEachRemaining(got::add);
+    assertEquals(List.of("b", "a"), got);
+    String svm = "-1 1:2 # c\n# only a comment\n+1 2:1\n";
+    Path g = file("in.libsvm", svm);
+    got.clear();
+    new TextRecords(libsvm(), 0, LabelRule.IGNORED).labels(g, 0, lines(svm, 0), new Configuration()).forEachRemaining(got::add);
+    assertEquals(List.of("-1", "+1"), got);
   }
 }

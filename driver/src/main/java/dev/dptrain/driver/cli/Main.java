@@ -222,7 +222,7 @@ public final class Main {
         out.println("dptrain: warning: " + data.standardizer().constantCount() + " of " + data.standardizer().mean().length
             + " standardisation groups are constant in the training data; they are centred and not scaled (std 1)");
       }
-      TuningCommands.warnAtStepZero(rc, data, err);
+      List<dev.dptrain.model.check.SanityChecks.Result> checks = TuningCommands.warnAtStepZero(rc, data, err);
       String checkpointDir = rc.output().checkpointEvery() > 0 ? dir + "/checkpoints" : null;
       SparkTrainer.Options opts = SparkTrainer.Options.builder()
           .optTreeDepth(rc.spark().treeDepth())
@@ -240,6 +240,7 @@ public final class Main {
       try (MetricsLog metrics = new MetricsLog(MetricsLog.open(dir, hadoop),
           trainer.network(), new MetricsLog.RunInfo(configText(rc), perEpoch, rc.train().epochs(), rc.train().batchSize()),
           rc.output().logEvery(), System::nanoTime)) {
+        metrics.checks(checks);
         state = trainer.fit(trainRdd, testRdd, TrainingLoop.Listener.all(progress, metrics));
         if (rc.train().earlyStopping() != null) out.println("dptrain: " + rc.train().earlyStopping().describe(state));
       } finally {

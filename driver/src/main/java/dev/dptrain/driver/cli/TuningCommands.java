@@ -4,6 +4,7 @@ import dev.dptrain.driver.AtomicFiles;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.metrics.JsonLine;
+import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.report.TuningPages;
 import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.driver.tuning.SparkChecks;
@@ -23,9 +24,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code dptrain check CONFIG} (the sanity checks of note 003 before training) and
+ * {@code dptrain check CONFIG} (the sanity checks of note 003 before training; check.jsonl, the
+ * records metrics.jsonl holds for the checks of {@code train}, and check.html in output.dir) and
  * {@code dptrain lr-find CONFIG} (the learning-rate range test); both read the run's data as
- * {@code train} does and run on Spark.
+ * {@code train} does and run on Spark, and rewrite their own files atomically, never a run's.
  */
 final class TuningCommands {
   private TuningCommands() {}
@@ -46,16 +48,24 @@ final class TuningCommands {
       long failed = results.stream().filter(r -> !r.passed()).count();
       for (SanityChecks.Result r : results) out.println(r.line());
       out.printf(Locale.ROOT, "dptrain check: %d of %d checks passed%n", results.size() - failed, results.size());
+      StringBuilder jsonl = new StringBuilder();
+      for (SanityChecks.Result r : results) jsonl.append(MetricsLog.checkRecord(r)).append('\n');
+      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      write(rc.output().dir(), "check.jsonl", jsonl.toString(), hadoop);
+      out.println("dptrain check: results in " + write(rc.output().dir(), "check.html",
+          TuningPages.checks(jsonl.toString(), config), hadoop));
       return failed == 0 ? 0 : Failures.CHECK_FAILED;
     }
   }
 
-  /** Runs the initial-loss check before training; a failure is a warning, not an error. */
-  static void warnAtStepZero(RunConfig rc, TrainingData data, PrintStream err) {
-    for (SanityChecks.Result r : SparkChecks.run(data.trainRdd(), rc.network(), rc.train(),
-        List.of(SanityChecks.Check.INITIAL_LOSS), 0)) {
+  /** Runs the initial-loss check before training; a failure is a warning, not an error. Returns the results to record. */
+  static List<SanityChecks.Result> warnAtStepZero(RunConfig rc, TrainingData data, PrintStream err) {
+    List<SanityChecks.Result> results = SparkChecks.run(data.trainRdd(), rc.network(), rc.train(),
+        List.of(SanityChecks.Check.INITIAL_LOSS), 0);
+    for (SanityChecks.Result r : results) {
       if (!r.passed()) err.println("dptrain: warning: " + r.line() + " (dptrain check CONFIG runs every check)");
     }
+    return results;
   }
 
   static int lrFind(String config, CliArgs a, PrintStream out) throws IOException {

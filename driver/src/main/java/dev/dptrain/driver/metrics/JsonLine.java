@@ -27,6 +27,11 @@ public final class JsonLine {
     return this;
   }
 
+  public JsonLine put(String key, boolean value) {
+    key(key).sb.append(':').append(value);
+    return this;
+  }
+
   public JsonLine put(String key, long value) {
     key(key).sb.append(':').append(value);
     return this;

@@ -3,6 +3,7 @@ package dev.dptrain.driver.metrics;
 import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.check.LayerHealth;
+import dev.dptrain.model.check.SanityChecks;
 import dev.dptrain.model.train.Stepper;
 import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
@@ -28,6 +29,9 @@ import org.apache.hadoop.fs.Syncable;
  *   <li>{@code start}: time, step and epoch the run starts from (non-zero after a resume),
  *       steps_per_epoch, epochs, batch_size, params, layers (the parameterised ones: index,
  *       name, params), config (the config file's text) and summary (the model table);</li>
+ *   <li>{@code check}: one per sanity check run before training (right after {@code start}):
+ *       check (its name), passed, value (the figure judged, null when there is none), expected
+ *       (what passes, with its threshold), measured (in full) and meaning ({@link #checkRecord});</li>
  *   <li>{@code step}: step (steps completed), epoch (1-based), loss, lr, grad_norm,
  *       examples, samples_per_s, wall_ms, compute_ms (slowest task), time_s (since start) and,
  *       every {@code ratioEvery} steps, update_ratio (per layer of {@code start.layers},
@@ -58,6 +62,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   private float[] before;
   private boolean failed;
   private List<LayerHealth> health;
+  private List<SanityChecks.Result> checks = List.of();
 
   public MetricsLog(OutputStream out, Network network, RunInfo run, int ratioEvery, LongSupplier clock) {
     this.out = out;
@@ -90,6 +95,23 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
     }
   }
 
+  /** The sanity checks run before training, written after the start record (at once if it is written). */
+  public void checks(List<SanityChecks.Result> results) {
+    checks = List.copyOf(results);
+    if (startNanos >= 0) writeChecks();
+  }
+
+  private void writeChecks() {
+    for (SanityChecks.Result r : checks) write(checkRecord(r));
+    checks = List.of();
+  }
+
+  /** A sanity check's record, as metrics.jsonl and check.jsonl hold it. */
+  public static JsonLine checkRecord(SanityChecks.Result r) {
+    return new JsonLine().put("type", "check").put("check", r.name()).put("passed", r.passed()).put("value", r.value())
+        .put("expected", r.expected()).put("measured", r.measured()).put("meaning", r.meaning());
+  }
+
   @Override
   public void beforeStep(TrainingState state) {
     if (startNanos < 0) writeStart(state);
@@ -114,6 +136,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
         .put("epoch", state.epoch).put("steps_per_epoch", run.stepsPerEpoch()).put("epochs", run.epochs())
         .put("batch_size", run.batchSize()).put("params", network.paramCount()).putRaw("layers", layers.toString())
         .put("config", run.configText()).put("summary", network.summary()));
+    writeChecks();
   }
 
   @Override

@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.Path;
  * made from a run's {@code metrics.jsonl}: headline figures, loss and accuracy per epoch, loss,
  * learning rate, gradient norm, per-layer update/weight ratio and throughput per step, the
  * train/validation gap with a verdict and the per-layer signal health per epoch
- * ({@link FitDiagnostics}), the config file and the model summary. Regenerate one with
+ * ({@link FitDiagnostics}), the sanity checks run before training ({@link CheckTable}), the config file and the model summary. Regenerate one with
  * {@code java -cp ... dev.dptrain.driver.report.HtmlReport RUN_DIR}.
  */
 public final class HtmlReport {
@@ -88,7 +88,8 @@ public final class HtmlReport {
         .append(m.start.path("steps_per_epoch").asLong()).append(" steps/epoch</p></header>\n");
     page.append("<section class=\"cards\">").append(cards(m)).append("</section>\n");
     page.append("<section class=\"text\"><div id=\"verdict\"><h2>Train/validation gap</h2><p>")
-        .append(Html.escape(FitDiagnostics.verdict(m))).append("</p></div></section>\n");
+        .append(Html.escape(FitDiagnostics.verdict(m))).append("</p></div>").append(CheckTable.section(m.checks))
+        .append("</section>\n");
     page.append("<section class=\"charts\">");
     for (String c : charts) page.append("<figure>").append(c).append("</figure>\n");
     page.append("</section>\n");
@@ -199,6 +200,8 @@ public final class HtmlReport {
       svg .series{fill:none;stroke-width:1.8;stroke-linejoin:round;stroke-linecap:round}
       .text{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px;margin-top:20px}
       .text>div{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px;overflow:auto}
+      table{border-collapse:collapse;font-size:13px}td,th{border-top:1px solid #e2e8f0;padding:4px 8px;text-align:left;vertical-align:top}
+      tr.fail td{color:#b91c1c;background:#fef2f2}tr.fail td:nth-child(2){font-weight:700}tr.pass td:nth-child(2){color:#15803d}
       pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:0}
       """;
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The self-contained HTML pages of the tuning commands (inline SVG, the report's style): the
- * learning-rate range test's loss against the learning rate, and the search's score against each
+ * sanity checks as report.html shows them, the learning-rate range test's loss against the learning rate, and the search's score against each
  * hyperparameter on its own scale.
  */
 public final class TuningPages {
@@ -81,6 +81,12 @@ public final class TuningPages {
     for (RandomSearch.Trial t : trials) intro.append(Html.escape(t.describe())).append('\n');
     intro.append("</pre>");
     return page("dptrain search", "Hyperparameter search", source, intro.toString(), charts);
+  }
+
+  /** {@code check.html}: the sanity checks of {@code dptrain check}, from the records of its {@code check.jsonl}. */
+  public static String checks(String checkJsonl, String source) {
+    return page("dptrain check", "Sanity checks", source, CheckTable.section(RunMetrics.records(checkJsonl, "check.jsonl")),
+        List.of());
   }
 
   static String page(String title, String heading, String source, String intro, List<String> charts) {

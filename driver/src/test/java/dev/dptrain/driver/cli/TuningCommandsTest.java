@@ -1,6 +1,7 @@
 package dev.dptrain.driver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,16 +57,37 @@ class TuningCommandsTest {
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  private static List<JsonNode> jsonLines(Path file) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : Files.readAllLines(file)) out.add(new ObjectMapper().readTree(l));
+    return out;
+  }
+
   @Test
   void checkPassesASoundConfigAndFailsLr100() throws Exception {
     Run ok = run("check", config("ok", MLP, "optimizer { type = adam, lr = 0.01 }", "").toString());
     assertEquals(0, ok.exit(), ok.out() + ok.err());
     assertEquals(4, ok.out().lines().filter(l -> l.startsWith("PASS ")).count(), ok.out());
     assertTrue(ok.out().contains("dptrain check: 4 of 4 checks passed"), ok.out());
+    List<JsonNode> records = jsonLines(dir.resolve("ok/check.jsonl"));
+    assertEquals(List.of("initial-loss", "regularisation", "gradient", "tiny-overfit"),
+        records.stream().map(n -> n.get("check").asText()).toList());
+    for (JsonNode n : records) {
+      assertEquals("check", n.get("type").asText());
+      assertTrue(n.get("passed").asBoolean() && n.get("value").isNumber() && !n.get("expected").asText().isEmpty(), n.toString());
+    }
+    assertTrue(Math.abs(records.get(0).get("value").asDouble() - Math.log(3)) <= 0.5 * 2 / 3, records.get(0).toString());
+    String okPage = Files.readString(dir.resolve("ok/check.html"));
+    assertTrue(okPage.contains("All 4 checks passed") && !okPage.contains("class=\"fail\""), okPage);
+    assertTrue(!Files.exists(dir.resolve("ok/metrics.jsonl")), "check writes its own files, never a run's");
 
     Run bad = run("check", config("lr100", MLP, "optimizer { type = sgd, lr = 10 }, weight-decay = 0", "").toString());
     assertEquals(Failures.CHECK_FAILED, bad.exit(), bad.out() + bad.err());
     assertTrue(bad.out().contains("FAIL tiny-overfit"), bad.out());
+    JsonNode overfit = jsonLines(dir.resolve("lr100/check.jsonl")).get(3);
+    assertEquals("tiny-overfit", overfit.get("check").asText());
+    assertFalse(overfit.get("passed").asBoolean());
+    assertTrue(Files.readString(dir.resolve("lr100/check.html")).contains("<tr class=\"fail\"><td>tiny-overfit</td><td>FAIL</td>"));
   }
 
   @Test
@@ -75,6 +97,14 @@ class TuningCommandsTest {
     Run r = run("train", config("bigInit", big, "epochs = 1, optimizer { type = sgd, lr = 0.001 }", "").toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("dptrain: warning: FAIL initial-loss"), r.err());
+    List<JsonNode> metrics = jsonLines(dir.resolve("bigInit/metrics.jsonl"));
+    assertEquals(List.of("start", "check"), metrics.subList(0, 2).stream().map(n -> n.get("type").asText()).toList());
+    assertEquals("initial-loss", metrics.get(1).get("check").asText());
+    assertFalse(metrics.get(1).get("passed").asBoolean());
+    assertTrue(metrics.get(1).get("value").asDouble() > Math.log(3) + 1.0 / 3, metrics.get(1).toString());
+    String report = Files.readString(dir.resolve("bigInit/report.html"));
+    assertTrue(report.contains("<h2>Sanity checks</h2>") && report.contains("<tr class=\"fail\"><td>initial-loss</td><td>FAIL</td>"),
+        report);
   }
 
   @Test

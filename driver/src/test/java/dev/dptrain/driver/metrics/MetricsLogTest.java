@@ -136,4 +136,29 @@ class MetricsLogTest {
     assertEquals("{\"type\":\"x\"}", all.get(2));
     assertFalse(Files.exists(dir.resolve(".metrics.jsonl.crc")), "no checksum side file");
   }
+
+  /** The sanity checks run before training: one record each, right after the start record, whenever they are handed in. */
+  @Test
+  void writesTheChecksAfterTheStartRecord() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MetricsLog log = new MetricsLog(bytes, net, new MetricsLog.RunInfo("", 3, 1, 32), 10, () -> now);
+    log.checks(List.of(
+        new dev.dptrain.model.check.SanityChecks.Result("initial-loss", false, 7.25, "ln C = ln 2 = 0.6931 ± 0.250",
+            "initial loss 7.2500", "too large"),
+        new dev.dptrain.model.check.SanityChecks.Result("gradient", true, Double.NaN, "<= 0.05", "fine", "agrees")));
+    assertEquals(0, bytes.size(), "nothing before the start record");
+    step(log, new TrainingState(new float[net.paramCount()], new float[0], new float[0], 1), 0.01f, 0.9);
+    List<JsonNode> nodes = lines(bytes.toString(StandardCharsets.UTF_8));
+    assertEquals(List.of("start", "check", "check", "step"), nodes.stream().map(n -> n.get("type").asText()).toList());
+    JsonNode fail = nodes.get(1);
+    assertEquals("initial-loss", fail.get("check").asText());
+    assertFalse(fail.get("passed").asBoolean());
+    assertTrue(fail.get("passed").isBoolean());
+    assertEquals(7.25, fail.get("value").asDouble());
+    assertEquals("ln C = ln 2 = 0.6931 ± 0.250", fail.get("expected").asText());
+    assertEquals("initial loss 7.2500", fail.get("measured").asText());
+    assertEquals("too large", fail.get("meaning").asText());
+    assertTrue(nodes.get(2).get("passed").asBoolean());
+    assertTrue(nodes.get(2).get("value").isNull(), "no figure: null");
+  }
 }

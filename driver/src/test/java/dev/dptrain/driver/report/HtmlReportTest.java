@@ -98,4 +98,34 @@ class HtmlReportTest {
     String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
     for (String id : CHARTS) assertTrue(html.contains("id=\"" + id + "\""), id);
   }
+
+  private static String check(String name, boolean passed, double value) {
+    return dev.dptrain.driver.metrics.MetricsLog.checkRecord(new dev.dptrain.model.check.SanityChecks.Result(name, passed,
+        value, "ln C = ln 10 = 2.3026 ± 0.450", "initial loss " + value, passed ? "neutral start" : "weights <too> large")) + "\n";
+  }
+
+  /** The checks of the last start are shown (a resume runs them again); a failed one is marked FAIL. */
+  @Test
+  void sanityChecksSectionShowsTheLastStartsChecksAndMarksFailures() {
+    String text = SyntheticMetrics.text();
+    int resumed = text.indexOf("{\"type\":\"start\"", 1);
+    int afterResumedStart = text.indexOf('\n', resumed) + 1;
+    int afterFirstStart = text.indexOf('\n') + 1;
+    String withChecks = text.substring(0, afterFirstStart) + check("first-attempt", true, 1)
+        + text.substring(afterFirstStart, afterResumedStart) + check("initial-loss", false, 9.5) + check("gradient", true, 0)
+        + text.substring(afterResumedStart);
+    RunMetrics m = RunMetrics.parse(withChecks, "metrics.jsonl");
+    assertEquals(List.of("initial-loss", "gradient"), m.checks.stream().map(c -> c.get("check").asText()).toList());
+    String html = HtmlReport.render(m);
+    int at = html.indexOf("<div id=\"checks\"><h2>Sanity checks</h2>");
+    assertTrue(at >= 0, "a Sanity checks section");
+    String section = html.substring(at, html.indexOf("</table>", at));
+    assertTrue(section.contains("1 of 2 checks FAILED"), section);
+    assertTrue(section.contains("<tr class=\"fail\"><td>initial-loss</td><td>FAIL</td><td>9.500</td><td>ln C = ln 10 = 2.3026 ± 0.450</td>"),
+        section);
+    assertTrue(section.contains("<tr class=\"pass\"><td>gradient</td><td>PASS</td><td>0.000</td>"), section);
+    assertTrue(section.contains("weights &lt;too&gt; large"), "escaped");
+    assertTrue(!section.contains("first-attempt"), "the superseded start's checks are dropped");
+    assertTrue(HtmlReport.render(RunMetrics.parse(text, "m")).contains("No sanity checks were recorded"));
+  }
 }

@@ -42,8 +42,13 @@ public final class SanityChecks {
   /** Which checks to run. */
   public enum Check { INITIAL_LOSS, REGULARISATION, GRADIENT, TINY_OVERFIT }
 
-  /** One check's outcome: pass/fail, what was measured and what it means for this network. */
-  public record Result(String name, boolean passed, String measured, String meaning) implements Serializable {
+  /**
+   * One check's outcome: pass/fail, the figure it judged ({@code value}, NaN when there is none)
+   * against what passes ({@code expected}, in words with its threshold), what was measured in full
+   * and what it means for this network.
+   */
+  public record Result(String name, boolean passed, double value, String expected, String measured, String meaning)
+      implements Serializable {
     public String line() {
       return (passed ? "PASS " : "FAIL ") + name + ": " + measured + ". " + meaning;
     }
@@ -118,12 +123,13 @@ public final class SanityChecks {
       allowed = 0.5 * w;
       what = String.format(Locale.ROOT, "½·mean‖y‖² = %.4f", expected);
     } else {
-      return new Result("initial-loss", true, "no expected value for loss " + network.loss().name(), "Skipped.");
+      return new Result("initial-loss", true, Double.NaN, "none for loss " + network.loss().name(),
+          "no expected value for loss " + network.loss().name(), "Skipped.");
     }
     boolean ok = Double.isFinite(loss) && Math.abs(loss - expected) <= allowed;
     String measured = String.format(Locale.ROOT, "initial loss %.4f on %d examples, expected %s ± %.3f",
         loss, d.size(), what, allowed);
-    return new Result("initial-loss", ok, measured, ok
+    return new Result("initial-loss", ok, loss, String.format(Locale.ROOT, "%s ± %.3f", what, allowed), measured, ok
         ? "The network starts without preference among its outputs, as it should."
         : loss > expected
             ? "The initial outputs are far from neutral: the initial weights (or the input scale) are too large;"
@@ -148,10 +154,12 @@ public final class SanityChecks {
       abs += Math.abs(v);
     }
     double penalty = lambda / 2 * sq + spec.l1() * abs;
-    boolean ok = penalty > FiniteDifferences.lossSumError(loss);
+    double rounding = FiniteDifferences.lossSumError(loss);
+    boolean ok = penalty > rounding;
     String measured = String.format(Locale.ROOT, "loss %.6f without, %.6f with %s (penalty %.3g)", loss,
         loss + penalty, probe ? "a probe weight-decay " + lambda : "weight-decay " + lambda + ", l1 " + spec.l1(), penalty);
-    return new Result("regularisation", ok, measured, ok
+    return new Result("regularisation", ok, penalty, String.format(Locale.ROOT,
+        "penalty > %.3g (the float32 rounding of the loss)", rounding), measured, ok
         ? "Regularisation raises the loss, as it should." + (probe ? " (The config has none; this run trains without.)" : "")
         : "The penalty does not show: the weights are (almost) all zero, so regularisation has nothing to act on"
             + " and identical neurons stay identical; use a random init.");
@@ -241,7 +249,8 @@ public final class SanityChecks {
     boolean ok = worstFraction <= 0.05;
     String measured = String.format(Locale.ROOT, "%d parameters in %d layers; worst layer (%d): %.0f%% of its entries"
         + " off by more than %.0e; %s", checked, layers.size(), worstLayer, 100 * worstFraction, TOLERANCE, worst);
-    return new Result("gradient", ok, measured, ok
+    return new Result("gradient", ok, worstFraction, String.format(Locale.ROOT,
+        "<= 0.05 of a layer's checked entries off by more than %.0e (worst layer's fraction)", TOLERANCE), measured, ok
         ? "Back-propagation agrees with finite differences of the loss."
         : "Back-propagation disagrees with the loss it should differentiate in parameter block " + worstLayer
             + ": a layer's backward is wrong.");
@@ -249,6 +258,7 @@ public final class SanityChecks {
 
   /** Loss at or below this fraction of the initial loss counts as "near zero". */
   static final double NEAR_ZERO = 0.05;
+  private static final String NEAR_ZERO_WORDS = "final / initial loss <= " + NEAR_ZERO;
 
   /**
    * Trains the network (dropout layers removed, no weight decay, L1 or augmentation) on the
@@ -275,13 +285,14 @@ public final class SanityChecks {
         }
       });
     } catch (ArithmeticException e) {
-      return new Result(name, false, String.format(Locale.ROOT, "%d examples, lr %.3g: diverged (%s)", d.size(),
+      return new Result(name, false, Double.NaN, NEAR_ZERO_WORDS, String.format(Locale.ROOT,
+          "%d examples, lr %.3g: diverged (%s)", d.size(),
           spec.schedule().baseLr(), e.getMessage()), "The learning rate is too high: lower it (try dptrain lr-find).");
     }
     boolean ok = Double.isFinite(last[0]) && last[0] <= NEAR_ZERO * first[0];
     String measured = String.format(Locale.ROOT, "%d examples, %d steps at lr %.3g without regularisation: loss %.4f -> %.4f"
         + " (near zero: <= %.0f%% of the start)", d.size(), steps, spec.schedule().baseLr(), first[0], last[0], 100 * NEAR_ZERO);
-    return new Result(name, ok, measured, ok
+    return new Result(name, ok, last[0] / first[0], NEAR_ZERO_WORDS, measured, ok
         ? "The network can memorise a tiny subset, as it should."
         : !Double.isFinite(last[0]) || last[0] > first[0]
             ? "The loss grew: the learning rate is too high (try dptrain lr-find)."

@@ -56,6 +56,14 @@ class SanityChecksTest {
     }
     assertTrue(r.get(0).line().startsWith("PASS initial-loss: initial loss"), r.get(0).line());
     assertTrue(r.get(0).measured().contains("ln 5 = 1.6094"), r.get(0).measured());
+    // the judged figure against its threshold, as metrics.jsonl records them
+    assertEquals("ln C = ln 5 = 1.6094 ± 0.400", r.get(0).expected());
+    assertTrue(Math.abs(r.get(0).value() - Math.log(5)) <= 0.4, r.get(0).line());
+    assertTrue(r.get(0).measured().contains(String.format(java.util.Locale.ROOT, "%.4f", r.get(0).value())), r.get(0).line());
+    assertTrue(r.get(1).value() > 0 && r.get(1).expected().startsWith("penalty > "), r.get(1).toString());
+    assertEquals(0, r.get(2).value(), r.get(2).toString()); // no entry of a sound network disagrees
+    assertTrue(r.get(3).value() >= 0 && r.get(3).value() <= 0.05, r.get(3).toString());
+    assertEquals("final / initial loss <= 0.05", r.get(3).expected());
   }
 
   /** N(0, 3²) weights on 8 standardised inputs: logits with a spread of ~30, loss far above ln C. */
@@ -64,6 +72,7 @@ class SanityChecksTest {
     SanityChecks.Result r = SanityChecks.initialLoss(Network.build(mlp(Init.gaussian(3))), 42, data(20));
     assertFalse(r.passed(), r.line());
     assertTrue(r.meaning().contains("too large"), r.line());
+    assertTrue(r.value() > Math.log(5) + 0.4, r.line());
   }
 
   /** Weights of N(0, 1e-12²) and no normalisation: the penalty vanishes below the loss's rounding. */
@@ -107,6 +116,7 @@ class SanityChecksTest {
     SanityChecks.Result bad = SanityChecks.gradient(blocks, wrong, net.initParams(42), 42);
     assertFalse(bad.passed(), bad.line());
     assertTrue(bad.meaning().contains("block 1"), bad.line());
+    assertTrue(bad.value() > 0.05 && bad.value() <= 1, bad.line());
     assertTrue(SanityChecks.gradient(blocks, sound, net.initParams(42), 42).passed());
   }
 
@@ -116,5 +126,6 @@ class SanityChecksTest {
     SanityChecks.Result r = SanityChecks.tinyOverfit(mlp(Init.XAVIER_UNIFORM), lr100, data(20), 300);
     assertFalse(r.passed(), r.line());
     assertTrue(r.meaning().contains("learning rate is too high"), r.line());
+    assertTrue(Double.isNaN(r.value()) || r.value() > 0.05, r.toString());
   }
 }

@@ -9,6 +9,7 @@ import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkConfigParser;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.config.TrainConfigParser;
+import dev.dptrain.model.train.EarlyStopping;
 import dev.dptrain.model.train.TrainSpec;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -68,6 +69,26 @@ public interface DptrainParams<T extends DptrainParams<T>> extends Params {
         + " from, with its parameters, BN statistics and standardisation; \"\" = fresh start");
   }
 
+  default Param<String> earlyStoppingMetric() {
+    return new Param<>(this, "earlyStoppingMetric", "train.early-stopping.metric: off (no early stopping, the default),"
+        + " validation-loss or validation-accuracy, measured on the rows validationIndicatorCol marks");
+  }
+
+  default IntParam earlyStoppingPatience() {
+    return new IntParam(this, "earlyStoppingPatience", "train.early-stopping.patience: epochs without improvement"
+        + " before stopping");
+  }
+
+  default DoubleParam earlyStoppingMinDelta() {
+    return new DoubleParam(this, "earlyStoppingMinDelta", "train.early-stopping.min-delta: smallest improvement that"
+        + " counts, in the metric's units");
+  }
+
+  default Param<String> validationIndicatorCol() {
+    return new Param<>(this, "validationIndicatorCol", "a boolean column: true marks a validation row (not trained on;"
+        + " validated after every epoch, as data.test for the CLI); \"\" = none");
+  }
+
   default IntParam partitions() {
     return new IntParam(this, "partitions", "spark.partitions: balanced partitions the rows are packed into");
   }
@@ -123,6 +144,10 @@ public interface DptrainParams<T extends DptrainParams<T>> extends Params {
     setDefault(weightDecay(), t.weightDecay());
     setDefault(seed(), t.seed());
     setDefault(initialModel(), "");
+    setDefault(earlyStoppingMetric(), "off");
+    setDefault(earlyStoppingPatience(), EarlyStopping.DEFAULT_PATIENCE);
+    setDefault(earlyStoppingMinDelta(), EarlyStopping.DEFAULT_MIN_DELTA);
+    setDefault(validationIndicatorCol(), "");
     setDefault(partitions(), s.partitions());
     setDefault(treeDepth(), s.treeDepth());
     setDefault(transport(), s.transport());
@@ -163,6 +188,22 @@ public interface DptrainParams<T extends DptrainParams<T>> extends Params {
 
   default String getInitialModel() {
     return (String) getOrDefault(initialModel());
+  }
+
+  default String getEarlyStoppingMetric() {
+    return (String) getOrDefault(earlyStoppingMetric());
+  }
+
+  default int getEarlyStoppingPatience() {
+    return (Integer) getOrDefault(earlyStoppingPatience());
+  }
+
+  default double getEarlyStoppingMinDelta() {
+    return (Double) getOrDefault(earlyStoppingMinDelta());
+  }
+
+  default String getValidationIndicatorCol() {
+    return (String) getOrDefault(validationIndicatorCol());
   }
 
   default int getPartitions() {
@@ -249,6 +290,22 @@ public interface DptrainParams<T extends DptrainParams<T>> extends Params {
     return put(initialModel(), path);
   }
 
+  default T setEarlyStoppingMetric(String metric) {
+    return put(earlyStoppingMetric(), metric);
+  }
+
+  default T setEarlyStoppingPatience(int epochs) {
+    return put(earlyStoppingPatience(), epochs);
+  }
+
+  default T setEarlyStoppingMinDelta(double delta) {
+    return put(earlyStoppingMinDelta(), delta);
+  }
+
+  default T setValidationIndicatorCol(String column) {
+    return put(validationIndicatorCol(), column);
+  }
+
   default T setPartitions(int partitions) {
     return put(partitions(), partitions);
   }
@@ -313,6 +370,20 @@ public interface DptrainParams<T extends DptrainParams<T>> extends Params {
     if (isSet(batchSize())) c = c.withValue("batch-size", ConfigValueFactory.fromAnyRef(getBatchSize()));
     if (isSet(weightDecay())) c = c.withValue("weight-decay", ConfigValueFactory.fromAnyRef(getWeightDecay()));
     if (isSet(seed())) c = c.withValue("seed", ConfigValueFactory.fromAnyRef(getSeed()));
+    if (isSet(earlyStoppingMetric())) {
+      String metric = getEarlyStoppingMetric();
+      c = metric.equals("off") ? c.withoutPath("early-stopping")
+          : c.withValue("early-stopping.metric", ConfigValueFactory.fromAnyRef(metric));
+    }
+    for (Param<?> p : java.util.List.of(earlyStoppingPatience(), earlyStoppingMinDelta())) {
+      if (!isSet(p)) continue;
+      if (!c.hasPath("early-stopping")) {
+        throw new IllegalArgumentException("param " + p.name() + " is set but early stopping is off: set"
+            + " earlyStoppingMetric to validation-loss or validation-accuracy");
+      }
+      String key = p.name().equals("earlyStoppingPatience") ? "patience" : "min-delta";
+      c = c.withValue("early-stopping." + key, ConfigValueFactory.fromAnyRef(getOrDefault(p)));
+    }
     return c;
   }
 

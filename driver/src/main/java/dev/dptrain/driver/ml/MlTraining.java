@@ -30,14 +30,17 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * {@code fit} of the estimators: the DataFrame's rows read on the executors
  * ({@link DistributedData#records(Dataset, String, String, dev.dptrain.model.Shape,
  * dev.dptrain.worker.data.LabelRule)}), packed and standardised as for {@code dptrain train}
  * ({@link TrainingData#of}), trained by {@link SparkTrainer} with the CLI's progress and metrics
- * listeners, and returned as the model file's contents.
+ * listeners, validated after every epoch on the rows {@code validationIndicatorCol} marks (which
+ * early stopping watches), and returned as the model file's contents.
  */
 final class MlTraining {
   private MlTraining() {}
@@ -62,8 +65,18 @@ final class MlTraining {
     SavedModel init = load(p.getInitialModel(), hadoop);
     if (init != null) WarmStart.check(net, init, p.getInitialModel());
 
+    String validationCol = p.getValidationIndicatorCol();
+    if (spec.earlyStopping() != null && validationCol.isEmpty()) {
+      throw new IllegalArgumentException("early stopping watches the validation metrics: set validationIndicatorCol to a"
+          + " boolean column that marks the validation rows");
+    }
+    Dataset<Row> all = rows.toDF();
+    Dataset<Row> trainRows = validationCol.isEmpty() ? all : all.filter(functions.not(functions.col(validationCol)));
+    Dataset<Row> validationRows = validationCol.isEmpty() ? null : all.filter(functions.col(validationCol));
     TrainingData data = TrainingData.of(
-        DistributedData.records(rows.toDF(), featuresCol, labelCol, net.input(), TrainingData.labelRule(network)), null,
+        DistributedData.records(trainRows, featuresCol, labelCol, net.input(), TrainingData.labelRule(network)),
+        validationRows == null ? null
+            : DistributedData.records(validationRows, featuresCol, labelCol, net.input(), TrainingData.labelRule(network)),
         net.input(), p.getPartitions(), spec.seed(), 0, init == null ? null : init.standardizer(),
         Standardizer.Mode.parse(p.getStandardize()), p.getPerChannel(), p.getTreeDepth());
     try {
@@ -82,11 +95,11 @@ final class MlTraining {
           ConsoleProgress.Mode.parse(p.getProgress()).resolveForStdout(), logEvery, perEpoch, spec.epochs(), System::nanoTime);
       TrainingState state;
       if (p.getMetricsDir().isEmpty()) {
-        state = trainer.fit(data.trainRdd(), null, progress);
+        state = trainer.fit(data.trainRdd(), data.testRdd(), progress);
       } else {
         try (MetricsLog metrics = new MetricsLog(MetricsLog.open(p.getMetricsDir(), hadoop), network,
             new MetricsLog.RunInfo(p.configText(), perEpoch, spec.epochs(), spec.batchSize()), logEvery, System::nanoTime)) {
-          state = trainer.fit(data.trainRdd(), null, TrainingLoop.Listener.all(progress, metrics));
+          state = trainer.fit(data.trainRdd(), data.testRdd(), TrainingLoop.Listener.all(progress, metrics));
         }
       }
       Evaluation train = trainer.evaluate(data.trainRdd(), state);
@@ -102,6 +115,7 @@ final class MlTraining {
       throw new UncheckedIOException(e);
     } finally {
       data.trainRdd().unpersist(false);
+      if (data.testRdd() != null) data.testRdd().unpersist(false);
     }
   }
 

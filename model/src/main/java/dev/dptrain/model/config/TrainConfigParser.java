@@ -63,9 +63,10 @@ public final class TrainConfigParser {
   }
 
   private static EarlyStopping earlyStopping(Conf e) {
-    String metric = e.oneOf("metric", "validation-loss", "validation-loss", "validation-accuracy");
+    String metric = e.oneOf("metric", EarlyStopping.DEFAULT_METRIC.configName(), "validation-loss", "validation-accuracy");
     EarlyStopping stopping = new EarlyStopping(EarlyStopping.Metric.parse(metric),
-        (int) e.integer("patience", 3, 1, 1_000_000), e.number("min-delta", 0, 0, Double.MAX_VALUE));
+        (int) e.integer("patience", EarlyStopping.DEFAULT_PATIENCE, 1, 1_000_000),
+        e.number("min-delta", EarlyStopping.DEFAULT_MIN_DELTA, 0, Double.MAX_VALUE));
     e.finish();
     return stopping;
   }

@@ -55,6 +55,11 @@ public record EarlyStopping(Metric metric, int patience, double minDelta) implem
     }
   }
 
+  /** The defaults of {@code train.early-stopping} (and of the Spark ML params that stand for it). */
+  public static final Metric DEFAULT_METRIC = Metric.VALIDATION_LOSS;
+  public static final int DEFAULT_PATIENCE = 3;
+  public static final double DEFAULT_MIN_DELTA = 0;
+
   public EarlyStopping {
     if (metric == null) throw new IllegalArgumentException("early-stopping metric must be set");
     if (patience < 1) throw new IllegalArgumentException("early-stopping patience must be >= 1, got " + patience);

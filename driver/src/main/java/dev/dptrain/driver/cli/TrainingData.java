@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 public record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, JavaRDD<PackedPartition> testRdd,
                            Standardizer standardizer, DataRecipe recipe) {
   /** The config's data; {@code fixed}: the standardisation to apply (a warm start's), null = fit it. */
-  static TrainingData load(RunConfig rc, SparkSession spark, Standardizer fixed) throws IOException {
+  public static TrainingData load(RunConfig rc, SparkSession spark, Standardizer fixed) throws IOException {
     Network net = Network.build(rc.network());
     RunConfig.Data d = rc.data();
     LabelValues labels = d.autoLabels() ? DistributedData.distinctLabels(spark, d.train()) : d.labels();

@@ -2,11 +2,9 @@ package dev.dptrain.driver.cli;
 
 import dev.dptrain.driver.AtomicFiles;
 import dev.dptrain.driver.RunConfig;
-import dev.dptrain.driver.SparkTrainer;
 import dev.dptrain.driver.metrics.JsonLine;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.report.TuningPages;
-import dev.dptrain.driver.steps.StepTransport;
 import dev.dptrain.driver.tuning.SparkChecks;
 import dev.dptrain.driver.tuning.SparkLrFinder;
 import dev.dptrain.model.check.SanityChecks;
@@ -20,7 +18,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -42,9 +39,7 @@ final class TuningCommands {
     RunConfig rc = RunConfig.parse(Main.readConfig(config), config);
     int steps = positive(a, "--steps", OVERFIT_STEPS);
     try (SparkSession spark = Main.session(rc, a.get("--master", rc.spark().master()), "dptrain check " + rc.source())) {
-      TrainingData data = TrainingData.load(rc, spark, null);
-      List<SanityChecks.Result> results = SparkChecks.run(data.trainRdd(), rc.network(), rc.train(),
-          List.of(SanityChecks.Check.values()), steps);
+      List<SanityChecks.Result> results = SparkChecks.run(spark, rc, steps);
       long failed = results.stream().filter(r -> !r.passed()).count();
       for (SanityChecks.Result r : results) out.println(r.line());
       out.printf(Locale.ROOT, "dptrain check: %d of %d checks passed%n", results.size() - failed, results.size());
@@ -73,9 +68,8 @@ final class TuningCommands {
     LrRangeTest test = new LrRangeTest(number(a, "--min-lr", 1e-7), number(a, "--max-lr", 10),
         positive(a, "--steps", 300));
     try (SparkSession spark = Main.session(rc, a.get("--master", rc.spark().master()), "dptrain lr-find " + rc.source())) {
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      TrainingData data = TrainingData.load(rc, spark, null);
-      LrRangeTest.Result r = SparkLrFinder.run(sc, rc.network(), rc.train(), stepOptions(rc), data.trainRdd(), test);
+      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      LrRangeTest.Result r = SparkLrFinder.run(spark, rc, test);
       StringBuilder jsonl = new StringBuilder();
       for (int i = 0; i < r.lr().length; i++) {
         jsonl.append(new JsonLine().put("step", i).put("lr", r.lr()[i]).put("loss", r.loss()[i])
@@ -84,18 +78,12 @@ final class TuningCommands {
       jsonl.append(new JsonLine().put("suggested_lr", r.suggestedLr()).put("minimum_lr", r.minimumLr())
           .put("stop", r.stopReason())).append('\n');
       String dir = rc.output().dir();
-      write(dir, "lr-find.jsonl", jsonl.toString(), sc.hadoopConfiguration());
-      String page = write(dir, "lr-find.html", TuningPages.lrFind(r, config), sc.hadoopConfiguration());
+      write(dir, "lr-find.jsonl", jsonl.toString(), hadoop);
+      String page = write(dir, "lr-find.html", TuningPages.lrFind(r, config), hadoop);
       out.println("dptrain lr-find: " + r.describe());
       out.printf(Locale.ROOT, "dptrain lr-find: set train.optimizer.lr = %.3g; plot in %s%n", r.suggestedLr(), page);
       return 0;
     }
-  }
-
-  /** The config's step settings (tree depth, transport, channel port) without checkpoints or precise BN: short tuning runs. */
-  static SparkTrainer.Options stepOptions(RunConfig rc) {
-    return SparkTrainer.Options.builder().optTreeDepth(rc.spark().treeDepth())
-        .optTransport(StepTransport.Kind.parse(rc.spark().transport())).optChannelPort(rc.spark().channelPort()).build();
   }
 
   /** Writes {@code text} to dir/name atomically (any Hadoop path); returns the written path. */

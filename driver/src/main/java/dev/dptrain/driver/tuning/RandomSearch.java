@@ -10,23 +10,41 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Hyperparameter search (note 003): random search, coarse then fine — {@code coarseTrials} short
  * runs ({@code coarseEpochs}) with values drawn from the whole space, then the remaining trials full
  * length ({@code train.epochs}) with values drawn around the best coarse trial — or, for comparison,
- * a full grid. Trials run one after another, each a complete run of the trainer on the cached data,
- * scored on the held-out data by the best epoch's metric. A trial that diverges scores worst and
- * the search goes on.
+ * a full grid. Each trial is a complete run of the trainer on the cached data, scored on the
+ * held-out data by the best epoch's metric; a trial that diverges scores worst and the search goes
+ * on. The trials of a phase do not depend on each other (the fine phase centres on the best coarse
+ * trial, not on the fine trials so far), so {@code parallel} of them can run at once, and a trial's
+ * values and score never depend on which trials ran beside it or finished first.
  */
 public final class RandomSearch {
   private RandomSearch() {}
 
-  /** Trains one trial's config for {@code epochs} epochs; returns the validation of every epoch. */
-  @FunctionalInterface
+  /** Trains trial {@code trial}'s config for {@code epochs} epochs; returns the validation of every epoch. */
   public interface TrialRunner {
-    List<Evaluation> run(Config trialConfig, int epochs);
+    List<Evaluation> run(int trial, Config trialConfig, int epochs);
+
+    /** Stops trial {@code trial}'s work at once (another trial failed); by default nothing. */
+    default void cancel(int trial) {}
+  }
+
+  /** What the search reports as it goes (called from the trials' threads, one call at a time). */
+  public interface Progress {
+    /** A trial starts. */
+    default void started(int trial, String phase, Map<String, Object> values, int epochs) {}
+
+    /** A trial finished; {@code done}: every finished trial so far, in trial order. */
+    default void finished(Trial trial, List<Trial> done) {}
   }
 
   /**
@@ -64,26 +82,79 @@ public final class RandomSearch {
     }
   }
 
-  /** Runs the whole search; {@code afterEach} sees the trials so far after every trial (to save them). */
-  public static List<Trial> run(SearchConfig sc, Config base, int trainEpochs, TrialRunner runner,
-                                Consumer<List<Trial>> afterEach) {
+  /** Runs the whole search, {@code parallel} trials at a time; returns the trials in trial order. */
+  public static List<Trial> run(SearchConfig sc, Config base, int trainEpochs, TrialRunner runner, int parallel,
+                                Progress progress) {
     List<Trial> done = new ArrayList<>();
-    if (sc.grid()) {
-      for (Map<String, Object> v : sc.space().grid(sc.gridPoints())) {
-        done.add(trial(sc, base, done.size(), "grid", v, trainEpochs, runner));
-        afterEach.accept(done);
+    ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+      Thread t = new Thread(r, "dptrain-search-trial");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      if (sc.grid()) {
+        List<Planned> grid = new ArrayList<>();
+        for (Map<String, Object> v : sc.space().grid(sc.gridPoints())) grid.add(new Planned(grid.size(), "grid", v, trainEpochs));
+        runPhase(sc, base, grid, runner, pool, progress, done);
+        return done;
       }
+      List<Planned> coarse = new ArrayList<>();
+      for (int t = 0; t < sc.coarseTrials(); t++) coarse.add(new Planned(t, "coarse", sc.space().sample(sc.seed(), t), sc.coarseEpochs()));
+      runPhase(sc, base, coarse, runner, pool, progress, done);
+      Trial best = best(done);
+      List<Planned> fine = new ArrayList<>();
+      for (int t = sc.coarseTrials(); t < sc.trials(); t++) {
+        fine.add(new Planned(t, "fine", best.score() == Double.NEGATIVE_INFINITY ? sc.space().sample(sc.seed(), t)
+            : sc.space().around(best.values(), sc.seed(), t), trainEpochs));
+      }
+      runPhase(sc, base, fine, runner, pool, progress, done);
       return done;
+    } finally {
+      pool.shutdownNow();
     }
-    for (int t = 0; t < sc.trials(); t++) {
-      boolean coarse = t < sc.coarseTrials();
-      Trial best = coarse ? null : best(done);
-      Map<String, Object> v = coarse || best.score() == Double.NEGATIVE_INFINITY ? sc.space().sample(sc.seed(), t)
-          : sc.space().around(best.values(), sc.seed(), t);
-      done.add(trial(sc, base, t, coarse ? "coarse" : "fine", v, coarse ? sc.coarseEpochs() : trainEpochs, runner));
-      afterEach.accept(done);
+  }
+
+  /** A trial to run: its index, phase, values and length. */
+  private record Planned(int index, String phase, Map<String, Object> values, int epochs) {}
+
+  /**
+   * Runs the trials of one phase on the pool and waits for all of them; the first trial that fails
+   * (other than by diverging) cancels the others and its failure is rethrown.
+   */
+  private static void runPhase(SearchConfig sc, Config base, List<Planned> trials, TrialRunner runner,
+                               ExecutorService pool, Progress progress, List<Trial> done) {
+    CompletionService<Trial> finished = new ExecutorCompletionService<>(pool);
+    List<Future<Trial>> futures = new ArrayList<>();
+    for (Planned p : trials) {
+      futures.add(finished.submit(() -> {
+        synchronized (done) {
+          progress.started(p.index(), p.phase(), p.values(), p.epochs());
+        }
+        Trial t = trial(sc, base, p.index(), p.phase(), p.values(), p.epochs(), runner);
+        synchronized (done) {
+          done.add(t);
+          done.sort(Comparator.comparingInt(Trial::index));
+          progress.finished(t, List.copyOf(done));
+        }
+        return t;
+      }));
     }
-    return done;
+    for (int i = 0; i < trials.size(); i++) {
+      try {
+        finished.take().get(); // the first failure, whichever trial it is
+      } catch (ExecutionException | InterruptedException e) {
+        for (Future<Trial> f : futures) f.cancel(false); // the ones not started never start
+        for (Planned p : trials) runner.cancel(p.index()); // the running ones stop
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("the search was interrupted", e);
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) throw r;
+        if (cause instanceof Error err) throw err;
+        throw new IllegalStateException(cause);
+      }
+    }
   }
 
   private static Trial trial(SearchConfig sc, Config base, int index, String phase, Map<String, Object> values,
@@ -92,7 +163,7 @@ public final class RandomSearch {
     List<Evaluation> epochsSeen;
     String status = "ok";
     try {
-      epochsSeen = runner.run(SearchConfig.apply(base, values), epochs);
+      epochsSeen = runner.run(index, SearchConfig.apply(base, values), epochs);
     } catch (ArithmeticException e) { // the Stepper's "the loss diverged"
       epochsSeen = List.of();
       status = "diverged";

@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  *     the remaining {@code trials - coarseTrials} sample around the best and train {@code train.epochs}
  * @param folds 0 = score on the held-out test data; k &ge; 2 = k-fold cross-validation over the
  *     training partitions ({@link Folds})
+ * @param parallelTrials trials run at once; 0 = auto (as many as the task slots allow, see {@link SparkSearch})
+ * @param trialPartitions partitions the search reads the data into, each trial's; 0 = spark.partitions
  */
 public record SearchConfig(SearchSpace space, boolean grid, int trials, int coarseTrials, int coarseEpochs,
-                           int gridPoints, EarlyStopping.Metric metric, long seed, int folds) {
+                           int gridPoints, EarlyStopping.Metric metric, long seed, int folds, int parallelTrials,
+                           int trialPartitions) {
   public static SearchConfig parse(Conf s) {
     boolean grid = s.oneOf("method", "random", "random", "grid").equals("grid");
     int trials = (int) s.integer("trials", 20, 1, 100_000);
@@ -37,11 +40,26 @@ public record SearchConfig(SearchSpace space, boolean grid, int trials, int coar
     long seed = s.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
     int folds = (int) s.integer("folds", 0, 0, 1000);
     if (folds == 1) throw s.error("folds", "0 (holdout on the test data) or k >= 2 (k-fold cross-validation)", 1);
+    String parallel = s.string("parallel-trials", "auto");
+    int parallelTrials = parallel.equals("auto") ? 0 : positive(parallel);
+    if (parallelTrials < 0) throw s.error("parallel-trials", "auto or a positive integer", "'" + parallel + "'");
+    int trialPartitions = (int) s.integer("trial-partitions", 0, 1, 100_000);
     List<SearchSpace.Param> params = new ArrayList<>();
     for (Conf p : s.objectList("space")) params.add(param(p));
     s.finish();
     if (params.isEmpty()) throw s.error("space", "at least one parameter { path = ..., log-uniform = [lo, hi] }", "[]");
-    return new SearchConfig(new SearchSpace(params), grid, trials, coarse, coarseEpochs, points, metric, seed, folds);
+    return new SearchConfig(new SearchSpace(params), grid, trials, coarse, coarseEpochs, points, metric, seed, folds,
+        parallelTrials, trialPartitions);
+  }
+
+  /** A positive integer, or -1. */
+  private static int positive(String v) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      return n >= 1 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static final Pattern PATH = Pattern.compile("(train|model)(\\.[a-z0-9-]+(\\[\\d+\\])?)+");

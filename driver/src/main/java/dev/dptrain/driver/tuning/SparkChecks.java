@@ -1,14 +1,18 @@
 package dev.dptrain.driver.tuning;
 
+import dev.dptrain.driver.RunConfig;
+import dev.dptrain.driver.cli.TrainingData;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.check.LayerHealth;
 import dev.dptrain.model.check.SanityChecks;
 import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.train.TrainSpec;
 import dev.dptrain.worker.PackedPartition;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs {@link SanityChecks} and {@link LayerHealth} in one Spark task, on the first examples of the
@@ -16,6 +20,17 @@ import org.apache.spark.api.java.JavaRDD;
  */
 public final class SparkChecks {
   private SparkChecks() {}
+
+  /** {@code dptrain check} without the CLI: every check, on the run's data read as {@code train} reads it. */
+  public static List<SanityChecks.Result> run(SparkSession spark, RunConfig rc, int overfitSteps) throws IOException {
+    TrainingData data = TrainingData.load(rc, spark, null);
+    try {
+      return run(data.trainRdd(), rc.network(), rc.train(), List.of(SanityChecks.Check.values()), overfitSteps);
+    } finally {
+      data.trainRdd().unpersist(false);
+      if (data.testRdd() != null) data.testRdd().unpersist(false);
+    }
+  }
 
   public static List<SanityChecks.Result> run(JavaRDD<PackedPartition> train, NetworkSpec net, TrainSpec spec,
                                               List<SanityChecks.Check> which, int overfitSteps) {

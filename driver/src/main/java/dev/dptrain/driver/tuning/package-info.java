@@ -1,6 +1,8 @@
 /**
- * Tuning on Spark (note 003): the sanity checks run in a task on the first training partition
+ * Tuning on Spark (note 003), each usable from Java without the CLI (the CLI's check, lr-find and
+ * search are thin layers over these): the sanity checks in a task on the first training partition
  * (SparkChecks), the learning-rate range test as a run of the SparkTrainer (SparkLrFinder), and the
- * random search's trials, each a SparkTrainer run on the cached data (RandomSearch).
+ * search (SparkSearch: RandomSearch's trials, several at once when the task slots allow, each a
+ * SparkTrainer run on the data cached once).
  */
 package dev.dptrain.driver.tuning;

@@ -158,4 +158,21 @@ class SparkSearchTest {
     assertTrue(e.getMessage().startsWith("test.conf: 7: search.parallel-trials: expected at most 2 (4 task slots / 2"
         + " partitions per trial)") && e.getMessage().endsWith("or set spark.transport = broadcast, got 3"), e.getMessage());
   }
+
+  /** check and lr-find from Java: a session and a config in, result objects out. */
+  @Test
+  void checkAndLrFindWithoutTheCli() throws Exception {
+    dev.dptrain.driver.RunConfig rc = dev.dptrain.driver.RunConfig.parse(config(""), "test.conf");
+    List<dev.dptrain.model.check.SanityChecks.Result> checks = SparkChecks.run(spark, rc, 300);
+    assertEquals(List.of("initial-loss", "regularisation", "gradient", "tiny-overfit"),
+        checks.stream().map(dev.dptrain.model.check.SanityChecks.Result::name).toList());
+    assertTrue(checks.subList(0, 3).stream().allMatch(dev.dptrain.model.check.SanityChecks.Result::passed), checks.toString());
+    // lr 0.01 may or may not memorise these noisy examples in 300 steps; the verdict follows the figure
+    assertEquals(checks.get(3).value() <= 0.05, checks.get(3).passed(), checks.get(3).toString());
+    assertTrue(checks.get(3).measured().startsWith("20 examples, 300 steps at lr 0.0100"), checks.get(3).toString());
+    dev.dptrain.model.tuning.LrRangeTest.Result lr = SparkLrFinder.run(spark, rc,
+        new dev.dptrain.model.tuning.LrRangeTest(1e-5, 100, 120));
+    assertTrue(lr.suggestedLr() > 1e-5 && lr.suggestedLr() < 100, lr.describe());
+    assertTrue(lr.lr().length > 10 && lr.lr().length <= 120, lr.describe());
+  }
 }

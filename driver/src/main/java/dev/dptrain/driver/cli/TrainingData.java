@@ -75,6 +75,12 @@ public record TrainingData(long trainSize, JavaRDD<PackedPartition> trainRdd, Ja
         new DataRecipe(null, false, ',', null, null, LabelValues.INDICES, target[0], target[1]));
   }
 
+  /** Drops the cached partitions (training and test) from the executors' memory. */
+  public void unpersist() {
+    trainRdd.unpersist(false);
+    if (testRdd != null) testRdd.unpersist(false);
+  }
+
   /** Labels the network's loss accepts, as class indices; the data formats carry one label per example. */
   public static LabelRule labelRule(Network net) {
     return labelRule(net, LabelValues.INDICES);

@@ -114,8 +114,7 @@ final class MlTraining {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      data.trainRdd().unpersist(false);
-      if (data.testRdd() != null) data.testRdd().unpersist(false);
+      data.unpersist();
     }
   }
 

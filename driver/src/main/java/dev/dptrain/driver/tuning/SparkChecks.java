@@ -27,8 +27,7 @@ public final class SparkChecks {
     try {
       return run(data.trainRdd(), rc.network(), rc.train(), List.of(SanityChecks.Check.values()), overfitSteps);
     } finally {
-      data.trainRdd().unpersist(false);
-      if (data.testRdd() != null) data.testRdd().unpersist(false);
+      data.unpersist();
     }
   }
 

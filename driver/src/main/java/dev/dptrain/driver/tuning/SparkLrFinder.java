@@ -24,8 +24,7 @@ public final class SparkLrFinder {
       return run(JavaSparkContext.fromSparkContext(spark.sparkContext()), rc.network(), rc.train(), stepOptions(rc),
           data.trainRdd(), test);
     } finally {
-      data.trainRdd().unpersist(false);
-      if (data.testRdd() != null) data.testRdd().unpersist(false);
+      data.unpersist();
     }
   }
 

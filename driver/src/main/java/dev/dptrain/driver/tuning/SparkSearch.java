@@ -86,8 +86,7 @@ public final class SparkSearch {
       RandomSearch.Trial best = RandomSearch.best(done);
       return new Result(plan, done, best, RandomSearch.edgeWarnings(sc.space(), best));
     } finally {
-      data.trainRdd().unpersist(false);
-      if (data.testRdd() != null) data.testRdd().unpersist(false);
+      data.unpersist();
     }
   }
 

@@ -75,8 +75,11 @@ class MainTrainTest {
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> records = new ArrayList<>();
     for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) records.add(json.readTree(l));
-    assertEquals(1 + 20 + 2, records.size());
+    assertEquals(1 + 1 + 20 + 2, records.size(), "start, the step-0 check, steps, epochs");
     assertEquals("start", records.get(0).get("type").asText());
+    assertEquals("check", records.get(1).get("type").asText());
+    assertEquals("initial-loss", records.get(1).get("check").asText());
+    assertTrue(records.get(1).get("passed").asBoolean(), records.get(1).toString());
     assertTrue(records.get(0).get("config").asText().contains("progress = lines"));
     List<JsonNode> steps = records.stream().filter(r -> r.get("type").asText().equals("step")).toList();
     assertEquals(20, steps.size());

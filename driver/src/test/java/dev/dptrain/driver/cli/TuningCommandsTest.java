@@ -148,6 +148,10 @@ class TuningCommandsTest {
     String page = Files.readString(dir.resolve("search/search.html"));
     assertTrue(page.contains("id=\"chart-train-optimizer-lr\""), page);
     assertTrue(r.out().contains("dptrain search: best trial 3 (fine"), r.out());
+    // local[2] and 2 partitions per trial: one trial at a time; every progress line names its trial
+    assertTrue(r.out().contains("dptrain search: 4 trials, 1 at once, 2 partitions each (2 task slots)"), r.out());
+    assertTrue(r.out().contains("dptrain search: trial 0 started (coarse, 1 epochs)"), r.out());
+    assertTrue(r.out().contains("dptrain search: trial 3 started (fine, 2 epochs)"), r.out());
 
     // the same search again draws the same trials (a deterministic seed per trial)
     Run again = run("search", dir.resolve("search.conf").toString());

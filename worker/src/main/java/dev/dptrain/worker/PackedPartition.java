@@ -112,10 +112,9 @@ public final class PackedPartition implements Examples, Serializable {
       y[n++] = e.label();
       total++;
     }
-    if (n > 0 || xs.isEmpty()) {
-      xs.add(x == null ? new float[0] : bytes ? Arrays.copyOf((byte[]) x, n * d) : Arrays.copyOf((float[]) x, n * d));
-      ys.add(Arrays.copyOf(y, n));
-    }
+    // The last chunk, trimmed: it holds at least one example, or is the one empty chunk of an empty partition.
+    xs.add(x == null ? new float[0] : bytes ? Arrays.copyOf((byte[]) x, n * d) : Arrays.copyOf((float[]) x, n * d));
+    ys.add(Arrays.copyOf(y, n));
     if (bytes) {
       return new PackedPartition(index, shape, 1, cap, null, xs.toArray(new byte[0][]), ys.toArray(new float[0][]));
     }

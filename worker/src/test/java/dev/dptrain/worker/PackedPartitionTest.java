@@ -40,6 +40,7 @@ class PackedPartitionTest {
     List<Example> ex = examples(23);
     // 7 floats per chunk: 2 examples of 3 features per chunk, 12 chunks, the last one half full.
     PackedPartition p = PackedPartition.pack(5, SHAPE, ex.iterator(), -1, 7);
+    assertEquals(12, p.chunkCount(), "no chunk holds more than 7 floats");
     Dataset d = flat(ex);
     assertEquals(5, p.index());
     assertEquals(23, p.size());
@@ -135,6 +136,8 @@ class PackedPartitionTest {
     // 14 examples in chunks of 7 (21 floats / 3): two full chunks, no empty third one
     PackedPartition two = PackedPartition.pack(0, SHAPE, examples(14).iterator(), -1, 21);
     assertEquals(14, two.size());
+    assertEquals(2, two.chunkCount());
+    assertEquals(1, PackedPartition.pack(0, SHAPE, examples(0).iterator(), -1, 21).chunkCount(), "one empty chunk");
     float[] x = new float[42];
     float[] y = new float[14];
     two.copy(0, 14, x, y); // across the boundary of the two full chunks

@@ -1,20 +1,19 @@
 package dev.dptrain.worker.data;
 
+import static dev.dptrain.worker.data.IdxRecordsTest.gzip;
+import static dev.dptrain.worker.data.IdxRecordsTest.idx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -65,22 +64,6 @@ class IdxRecordsStreamsTest {
     conf.setClass("fs.file.impl", CountingFileSystem.class, FileSystem.class);
     conf.setBoolean("fs.file.impl.disable.cache", true);
     CountingFileSystem.OPEN.set(0);
-  }
-
-  private static byte[] idx(int magic, int[] dims, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    b.putInt(magic);
-    for (int d : dims) b.putInt(d);
-    b.put(data);
-    return b.array();
-  }
-
-  private static byte[] gzip(byte[] raw) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-      z.write(raw);
-    }
-    return out.toByteArray();
   }
 
   private String file(String name, byte[] bytes) throws IOException {

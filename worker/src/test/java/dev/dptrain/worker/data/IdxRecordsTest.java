@@ -27,7 +27,7 @@ class IdxRecordsTest {
   @TempDir
   Path dir;
 
-  private static byte[] idx(int magic, int[] dims, byte[] data) {
+  static byte[] idx(int magic, int[] dims, byte[] data) {
     ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
     b.putInt(magic);
     for (int d : dims) b.putInt(d);
@@ -35,7 +35,7 @@ class IdxRecordsTest {
     return b.array();
   }
 
-  private static byte[] gzip(byte[] raw) throws IOException {
+  static byte[] gzip(byte[] raw) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream z = new GZIPOutputStream(out)) {
       z.write(raw);

@@ -148,6 +148,18 @@ class IdxRecordsStreamsTest {
   }
 
   @Test
+  void aGzipHeaderDamagedAfterPlanningClosesTheFile() throws IOException {
+    String path = file("im.gz", gzip(images(5, 5)));
+    IdxRecords.Header im = header(path, true);
+    byte[] damaged = gzip(images(5, 5));
+    damaged[2] = 7; // compression method 7: not deflate, refused while the gzip header is read
+    file("im.gz", damaged);
+    String msg = assertThrows(DataFormatException.class, () -> IdxRecords.read(im, null, 0, 5, TEN, conf)).getMessage();
+    assertTrue(msg.startsWith(path + ": corrupt gzip data ("), msg);
+    assertEquals(0, CountingFileSystem.OPEN.get());
+  }
+
+  @Test
   void headerKindAndDataSourceOfAnIdxPair() throws IOException {
     assertTrue(header(file("im", images(1, 1)), true).images());
     assertFalse(header(file("lb", labels(1, 1)), false).images());

@@ -26,7 +26,7 @@ THRESHOLD=${MUTATION_THRESHOLD:-98}
 # Worker: measured 87.6% (all of its mutated classes) on 2026-11-30 after its tests were written
 # (42.5% before), 79.8% once the executor code of the tabular, search and channel-segment work
 # had landed (tested then only through the driver's Spark tests, which this run does not execute),
-# and 94.5% (564/597, 9 equivalent excluded; data and (root) 100%) after worker-level tests of
+# and 94.5% (565/598, 9 equivalent excluded; data and (root) 100%) after worker-level tests of
 # that code (kept columns, label rules, IDX streams, pixel and wide-label partitions). 85 is issue
 # 17's bar.
 WORKER_THRESHOLD=${WORKER_MUTATION_THRESHOLD:-85}

@@ -112,10 +112,9 @@ public final class PackedPartition implements Examples, Serializable {
       y[n++] = e.label();
       total++;
     }
-    if (n > 0 || xs.isEmpty()) {
-      xs.add(x == null ? new float[0] : bytes ? Arrays.copyOf((byte[]) x, n * d) : Arrays.copyOf((float[]) x, n * d));
-      ys.add(Arrays.copyOf(y, n));
-    }
+    // The last chunk, trimmed: it holds at least one example, or is the one empty chunk of an empty partition.
+    xs.add(x == null ? new float[0] : bytes ? Arrays.copyOf((byte[]) x, n * d) : Arrays.copyOf((float[]) x, n * d));
+    ys.add(Arrays.copyOf(y, n));
     if (bytes) {
       return new PackedPartition(index, shape, 1, cap, null, xs.toArray(new byte[0][]), ys.toArray(new float[0][]));
     }
@@ -143,6 +142,11 @@ public final class PackedPartition implements Examples, Serializable {
     return size;
   }
 
+  /** How many chunks hold the examples (each at most {@code chunkValues / d} examples, see {@link #pack}). */
+  int chunkCount() {
+    return pixels != null ? pixels.length : chunks.length;
+  }
+
   /** Whether the examples are stored as 8-bit pixels. */
   public boolean pixels() {
     return pixels != null;
@@ -154,8 +158,7 @@ public final class PackedPartition implements Examples, Serializable {
    */
   public double[] moments(boolean perChannel) {
     double[] m = null;
-    int chunkCount = pixels != null ? pixels.length : chunks.length;
-    for (int c = 0; c < chunkCount; c++) {
+    for (int c = 0; c < chunkCount(); c++) {
       int n = pixels != null ? pixelLabels[c].length : chunks[c].size();
       if (n == 0) continue;
       float[] x;
@@ -174,8 +177,7 @@ public final class PackedPartition implements Examples, Serializable {
   /** Mean and M2 of all label values (one group, see {@link Moments#of}); null for an empty partition. */
   public double[] labelMoments() {
     double[] m = null;
-    int chunkCount = pixels != null ? pixels.length : chunks.length;
-    for (int c = 0; c < chunkCount; c++) {
+    for (int c = 0; c < chunkCount(); c++) {
       float[] y = pixels != null ? pixelLabels[c] : chunks[c].labels();
       int n = pixels != null ? y.length : chunks[c].size() * labelWidth;
       if (n == 0) continue;
@@ -187,8 +189,7 @@ public final class PackedPartition implements Examples, Serializable {
 
   /** Regression targets y become (y − mean) / std, in place (data.standardize-target). Returns this partition. */
   public PackedPartition standardizeTargets(float mean, float std) {
-    int chunkCount = pixels != null ? pixels.length : chunks.length;
-    for (int c = 0; c < chunkCount; c++) {
+    for (int c = 0; c < chunkCount(); c++) {
       float[] y = pixels != null ? pixelLabels[c] : chunks[c].labels();
       int n = pixels != null ? y.length : chunks[c].size() * labelWidth;
       for (int i = 0; i < n; i++) y[i] = (y[i] - mean) / std;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.dptrain.model.Shape;
+import dev.dptrain.model.data.Dataset;
 import dev.dptrain.worker.data.Example;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,5 +76,33 @@ class PackedPartitionTargetsTest {
     assertArrayEquals(labels(p), labels(q));
     p.standardizeTargets(1f, 2f);
     assertArrayEquals(labels(p), labels(q), "storage is shared, not copied");
+  }
+
+  @Test
+  void pixelTargetsAreStandardizedInEveryChunk() {
+    Shape image = Shape.image(1, 1, 2);
+    List<Example> px = new ArrayList<>();
+    for (int i = 0; i < 5; i++) px.add(Example.ofPixels(new byte[] {(byte) i, 0}, 2 * i));
+    PackedPartition p = PackedPartition.pack(0, image, px.iterator(), -1, 4); // 2 examples per chunk
+    assertSame(p, p.standardizeTargets(4f, 2f));
+    float[] y = new float[5];
+    p.copy(0, 5, new float[10], y);
+    assertArrayEquals(new float[] {-2, -1, 0, 1, 2}, y);
+    assertEquals(2.0, p.targetScale(), 0);
+  }
+
+  @Test
+  void everyValueOfWideLabelsCounts() {
+    // 3 examples with 2 targets each (y = 0..5): moments and standardisation over all 6 values
+    float[] y = {0, 1, 2, 3, 4, 5};
+    PackedPartition p = new PackedPartition(0, new Dataset(SHAPE, 2, new float[6], y));
+    double[] m = p.labelMoments();
+    assertEquals(6, m[0], 0);
+    assertEquals(2.5, m[1], 1e-12);
+    assertEquals(17.5, m[2], 1e-12);
+    p.standardizeTargets(2.5f, 0.5f);
+    float[] out = new float[6];
+    p.copy(0, 3, new float[6], out);
+    assertArrayEquals(new float[] {-5, -3, -1, 1, 3, 5}, out);
   }
 }

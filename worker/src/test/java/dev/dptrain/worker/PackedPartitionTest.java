@@ -2,13 +2,16 @@ package dev.dptrain.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.Standardizer;
 import dev.dptrain.worker.data.Example;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,7 @@ class PackedPartitionTest {
     List<Example> ex = examples(23);
     // 7 floats per chunk: 2 examples of 3 features per chunk, 12 chunks, the last one half full.
     PackedPartition p = PackedPartition.pack(5, SHAPE, ex.iterator(), -1, 7);
+    assertEquals(12, p.chunkCount(), "no chunk holds more than 7 floats");
     Dataset d = flat(ex);
     assertEquals(5, p.index());
     assertEquals(23, p.size());
@@ -99,8 +103,8 @@ class PackedPartitionTest {
     assertTrue(a.pixels());
     assertTrue(!b.pixels());
     assertArrayEquals(b.moments(true), a.moments(true));
-    dev.dptrain.model.data.Standardizer st = dev.dptrain.model.data.Standardizer.fromCentralMoments(
-        dev.dptrain.model.data.Standardizer.Mode.STANDARDIZE, true, b.moments(true));
+    Standardizer st = Standardizer.fromCentralMoments(
+        Standardizer.Mode.STANDARDIZE, true, b.moments(true));
     a.standardize(st);
     b.standardize(st);
     int[] order = {28, 3, 4, 0, 17, 9, 8};
@@ -132,6 +136,8 @@ class PackedPartitionTest {
     // 14 examples in chunks of 7 (21 floats / 3): two full chunks, no empty third one
     PackedPartition two = PackedPartition.pack(0, SHAPE, examples(14).iterator(), -1, 21);
     assertEquals(14, two.size());
+    assertEquals(2, two.chunkCount());
+    assertEquals(1, PackedPartition.pack(0, SHAPE, examples(0).iterator(), -1, 21).chunkCount(), "one empty chunk");
     float[] x = new float[42];
     float[] y = new float[14];
     two.copy(0, 14, x, y); // across the boundary of the two full chunks
@@ -158,7 +164,51 @@ class PackedPartitionTest {
     float[] xc = new float[3 * 3];
     float[] yc = new float[3 * 2];
     p.copy(2, 3, xc, yc);
-    assertArrayEquals(java.util.Arrays.copyOfRange(x, 6, 15), xc);
+    assertArrayEquals(Arrays.copyOfRange(x, 6, 15), xc);
     assertArrayEquals(new float[] {2, -2.5f, 3, -3.5f, 4, -4.5f}, yc);
+  }
+
+  @Test
+  void pixelStorageCopiesFromAnyStartAcrossChunks() {
+    Shape image = Shape.image(1, 1, 2);
+    List<Example> px = new ArrayList<>();
+    for (int i = 0; i < 7; i++) px.add(Example.ofPixels(new byte[] {(byte) (30 * i), (byte) (30 * i + 1)}, i));
+    PackedPartition p = PackedPartition.pack(0, image, px.iterator(), -1, 4); // 2 examples per chunk
+    assertEquals(7, p.size());
+    for (int from = 0; from < 7; from++) {
+      int n = 7 - from;
+      float[] x = new float[2 * n];
+      float[] y = new float[n];
+      p.copy(from, n, x, y);
+      for (int i = 0; i < n; i++) {
+        float[] want = new float[2];
+        px.get(from + i).copyTo(want, 0);
+        assertArrayEquals(want, Arrays.copyOfRange(x, 2 * i, 2 * i + 2), "copy(" + from + ", " + n + ") example " + i);
+        assertEquals(from + i, y[i], "copy(" + from + ", " + n + ") label " + i);
+      }
+    }
+  }
+
+  @Test
+  void pixelAndFloatExamplesDoNotMix() {
+    Shape s = Shape.vector(2);
+    for (List<Example> mixed : List.of(List.of(Example.ofPixels(new byte[2], 0), new Example(new float[2], 0)),
+        List.of(new Example(new float[2], 0), Example.ofPixels(new byte[2], 0)))) {
+      assertEquals("pixel and float examples in one partition",
+          assertThrows(IllegalArgumentException.class, () -> PackedPartition.pack(0, s, mixed.iterator(), -1)).getMessage());
+    }
+  }
+
+  @Test
+  void standardizeReturnsThePartitionItChanged() {
+    PackedPartition p = PackedPartition.pack(0, SHAPE, examples(4).iterator(), -1);
+    Standardizer st = Standardizer.fromCentralMoments(
+        Standardizer.Mode.STANDARDIZE, false, p.moments(false));
+    assertSame(p, p.standardize(st));
+    float[] x = new float[12];
+    p.copy(0, 4, x, new float[4]);
+    double sum = 0;
+    for (float v : x) sum += v;
+    assertEquals(0, sum, 1e-5, "all 12 values centred (one group)");
   }
 }

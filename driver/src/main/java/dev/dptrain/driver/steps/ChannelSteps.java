@@ -7,6 +7,8 @@ import dev.dptrain.model.train.StepCoordinates;
 import dev.dptrain.worker.PackedPartition;
 import dev.dptrain.worker.steps.ChannelStep;
 import dev.dptrain.worker.steps.ChannelTask;
+import dev.dptrain.worker.steps.FrameCipher;
+import dev.dptrain.worker.steps.StepFrame;
 import dev.dptrain.worker.steps.TaskLinks;
 import dev.dptrain.worker.steps.Wire;
 import dev.dptrain.model.Network;
@@ -65,9 +67,10 @@ import scala.reflect.ClassTag$;
  * <p>Security (see docs/security.md): each job draws a random secret that reaches the tasks only
  * inside the Spark task closure; it never travels on the channel. A task's hello is answered with
  * a fresh challenge, which the task must MAC with its per-link key ({@link LinkAuth}); every frame
- * after that is AES-GCM sealed with a per-connection key, (job, stage attempt, partition, frame
- * number, step, header) authenticated and the body encrypted, so forged, replayed or foreign
- * frames are rejected. Declared sizes are checked against the network's
+ * after that is AES-GCM sealed, the body encrypted and (job, frame number, step, header)
+ * authenticated: a STEP frame once per step under the job's step key (the same bytes go to every
+ * task), a RESULT under its connection's own key (stage attempt and partition authenticated too),
+ * so forged, replayed or foreign frames are rejected. Declared sizes are checked against the network's
  * before any allocation. A rejected frame is a lost link: the stage is rerun and the step repeated,
  * at most {@link #MAX_FAILED_EXCHANGES} times in a row. Hellos are handled off the acceptor thread,
  * each with a deadline for the whole hello, at most {@code maxPending} at a time.
@@ -110,7 +113,10 @@ public final class ChannelSteps implements StepTransport {
   private DriverLinkSet links;
   private volatile JavaFutureAction<Long> job;
   private ExecutorService io;
-  private byte[] frame;
+  /** The running job's cipher for STEP and END frames, and the number of the next one. */
+  private FrameCipher stepCipher;
+  private long stepFrames;
+  private StepFrame frame;
   private int failedExchanges;
 
   /** The links of one stage attempt; complete when every partition's task has connected. */
@@ -156,6 +162,7 @@ public final class ChannelSteps implements StepTransport {
       advertisedPort = -1;
       return;
     }
+    FrameCipher.warmUpInBackground();
     String bind = bindAddress(sc.getConf(), local);
     try {
       server = new ServerSocket();
@@ -263,13 +270,14 @@ public final class ChannelSteps implements StepTransport {
 
   /** In-JVM links: handing over references costs microseconds, so no threads. */
   private void exchangeInline(DriverLinkSet set, ChannelStep step, GradientSum[] results) throws IOException {
-    for (int p = 0; p < partitions; p++) set.byPartition[p].send(step);
+    for (int p = 0; p < partitions; p++) set.byPartition[p].send(step, null);
     for (int p = 0; p < partitions; p++) results[p] = set.byPartition[p].receive(this::checkJob);
   }
 
   /**
    * Sockets: one I/O thread per link sends the step and reads the result, so that the copies of
-   * megabyte frames through the kernel overlap instead of queueing behind each other.
+   * megabyte frames through the kernel overlap instead of queueing behind each other. The STEP
+   * frame is sealed once, by this thread, while the links already write its first segments.
    */
   private void exchangeInParallel(DriverLinkSet set, ChannelStep step, GradientSum[] results) throws IOException {
     if (io == null) {
@@ -280,15 +288,17 @@ public final class ChannelSteps implements StepTransport {
         return t;
       });
     }
-    frame = step.encode(frame);
+    StepFrame f = StepFrame.step(step.at(), step.params(), stepFrames++, frame);
+    frame = f;
     List<Future<GradientSum>> pending = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       Links.DriverLink link = set.byPartition[p];
       pending.add(io.submit(() -> {
-        link.send(step);
+        link.send(step, f);
         return link.receive(this::checkJob);
       }));
     }
+    f.seal(stepCipher);
     IOException failure = null;
     for (int p = 0; p < partitions; p++) {
       try {
@@ -314,6 +324,8 @@ public final class ChannelSteps implements StepTransport {
       if (jobId != 0) TaskLinks.unregisterLocal(jobId);
       secret = LinkAuth.newSecret();
       jobId = LinkAuth.newJobId() | 1;
+      stepCipher = LinkAuth.steps(secret, jobId);
+      stepFrames = 0;
       links = null;
       long id = jobId;
       if (!tcpOnly) TaskLinks.registerLocal(id, (sec, partition, attempt) -> attachLocal(id, sec, partition, attempt));
@@ -332,9 +344,11 @@ public final class ChannelSteps implements StepTransport {
     if (job == null) return;
     synchronized (lock) {
       if (links != null && !links.dead) {
+        StepFrame end = StepFrame.end(stepFrames++);
+        end.seal(stepCipher);
         for (Links.DriverLink l : links.byPartition) {
           try {
-            if (l != null) l.send(null);
+            if (l != null) l.send(null, end);
           } catch (IOException e) {
             LOG.fine("END not delivered: " + e.getMessage());
           }
@@ -362,6 +376,7 @@ public final class ChannelSteps implements StepTransport {
       TaskLinks.unregisterLocal(jobId);
       if (secret != null) Arrays.fill(secret, (byte) 0);
       secret = null;
+      stepCipher = null;
       jobId = 0;
     }
   }

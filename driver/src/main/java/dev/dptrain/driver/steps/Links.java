@@ -2,6 +2,7 @@ package dev.dptrain.driver.steps;
 
 import dev.dptrain.model.GradientSum;
 import dev.dptrain.worker.steps.ChannelStep;
+import dev.dptrain.worker.steps.StepFrame;
 import dev.dptrain.worker.steps.TaskLinks;
 import dev.dptrain.worker.steps.Wire;
 import java.io.IOException;
@@ -18,8 +19,11 @@ final class Links {
 
   /** The driver's end. */
   interface DriverLink extends AutoCloseable {
-    /** Sends a step, or END when {@code step} is null. */
-    void send(ChannelStep step) throws IOException;
+    /**
+     * Sends a step, or END when {@code step} is null; {@code frame} is its STEP or END frame,
+     * sealed once for every socket link (in-JVM links hand over {@code step} itself).
+     */
+    void send(ChannelStep step, StepFrame frame) throws IOException;
 
     GradientSum receive(Wire.StillWaiting waiting) throws IOException;
 
@@ -49,9 +53,9 @@ final class Links {
     }
 
     @Override
-    public void send(ChannelStep step) throws IOException {
+    public void send(ChannelStep step, StepFrame frame) throws IOException {
       if (step != null) this.step = step.at().step();
-      wire.writeStep(out, step == null ? null : step.frame(), this.step);
+      wire.writeStep(out, frame);
     }
 
     /**
@@ -89,7 +93,7 @@ final class Links {
     }
 
     @Override
-    public void send(ChannelStep step) throws IOException {
+    public void send(ChannelStep step, StepFrame frame) throws IOException {
       link.send(step);
     }
 

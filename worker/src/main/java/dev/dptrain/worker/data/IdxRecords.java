@@ -149,6 +149,9 @@ public final class IdxRecords {
       } catch (ZipException e) {
         raw.close();
         throw new DataFormatException(h.path() + ": corrupt gzip data (" + e.getMessage() + ")");
+      } catch (IOException | RuntimeException e) {
+        raw.close(); // e.g. a gzip header damaged since planning (gunzip's DataFormatException)
+        throw e;
       }
     }
 

@@ -68,6 +68,7 @@ public final class ChannelTask extends AbstractFunction1<Iterator<PackedPartitio
           throw new IOException("no in-JVM channel for this job and the driver opened no socket (local mode "
               + "without channel-tcp)");
         }
+        FrameCipher.warmUpInBackground();
         Network network = Worker.get().network(net);
         link = new TaskLinks.SocketTaskLink(host, port, secret, jobId, part.index(), attempt, network.paramCount(),
             network.batchStatsCount(), alive);

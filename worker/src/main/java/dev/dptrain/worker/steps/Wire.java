@@ -20,14 +20,12 @@ import java.util.Arrays;
  * HELLO     task → driver  int magic, long jobId, int partition, int stageAttempt, byte[16] taskNonce
  * CHALLENGE driver → task  byte[16] challenge
  * PROOF     task → driver  byte[32] HMAC(linkKey, challenge, taskNonce)             (see {@link LinkAuth})
- * STEP      driver → task  int type, long seed, int epoch, long step, long stepInEpoch, long stepsPerEpoch,
- *                          int n | sealed(float[n] params)
- * END       driver → task  int type | sealed(nothing)
+ * STEP, END driver → task  see {@link StepFrame}: sealed once per step under the job's step key
  * RESULT    task → driver  int type, long count, long correct, double lossSum, long computeNanos,
  *                          int g (−1 = none), int s (−1 = none) | sealed(float[g] grad, double[s] normStats)
  * </pre>
  * Headers (before the bar) travel in clear but are authenticated; bodies are AES-GCM encrypted in
- * 64 KB segments, each followed by its 16-byte tag (see {@link LinkAuth}): each segment is written
+ * 64 KB segments, each followed by its 16-byte tag (see {@link FrameCipher}): each segment is written
  * as soon as it is sealed and opened as soon as it has arrived, so sealing, the transfer and
  * opening overlap. One instance per link end: it holds the link's keys and frame counters.
  * Every frame is read whole (its declared sizes checked against the network's before anything is
@@ -39,9 +37,10 @@ public final class Wire {
   static final int END = 2;
   static final int RESULT = 3;
   public static final int HELLO_BYTES = 36;
-  static final int STEP_HEADER = 44;
+  static final int STEP_HEADER = 52;
+  static final int END_HEADER = 12;
   static final int RESULT_HEADER = 44;
-  private static final int MAC = LinkAuth.TAG_BYTES;
+  private static final int MAC = FrameCipher.TAG_BYTES;
 
   /** Called while a read waits, so that a dead peer or a killed task ends the wait. */
   public interface StillWaiting {
@@ -60,10 +59,12 @@ public final class Wire {
   private final LinkAuth auth;
   private final int params;
   private final int stats;
-  private long sent;
-  private long received;
+  /** RESULT frames written (task) or read (driver) on this connection. */
+  private long results;
+  /** The job's number of the last STEP or END frame read (task); they must increase. */
+  private long lastStep = -1;
   /** One sealed segment as it travels (after the frame header when it is the first). */
-  private final byte[] buf = new byte[STEP_HEADER + LinkAuth.SEGMENT_BYTES + MAC];
+  private final byte[] buf = new byte[RESULT_HEADER + FrameCipher.SEGMENT_BYTES + MAC];
   /** Frames in clear: header, then body. */
   private byte[] plain = new byte[64];
 
@@ -87,23 +88,22 @@ public final class Wire {
 
   /** Bytes a frame body of {@code bodyLen} bytes takes on the wire. */
   public static long sealedBodyBytes(long bodyLen) {
-    return LinkAuth.sealedLength(bodyLen);
+    return FrameCipher.sealedLength(bodyLen);
   }
 
   /**
    * Writes frame {@code frame[0, headerLen+bodyLen)}: the header in clear, then the body segment
    * by segment, each sealed just before it is written.
    */
-  private void writeSealed(OutputStream out, byte direction, long step, byte[] frame, int headerLen, int bodyLen)
-      throws IOException {
-    long seq = sent++;
+  private void writeSealed(OutputStream out, FrameCipher cipher, long seq, long step, byte[] frame, int headerLen,
+                           int bodyLen) throws IOException {
     System.arraycopy(frame, 0, buf, 0, headerLen);
     int at = headerLen;
     int segment = 0;
     int done = 0;
     do {
-      int len = Math.min(LinkAuth.SEGMENT_BYTES, bodyLen - done);
-      at += auth.sealSegment(direction, seq, step, segment++, frame, headerLen, frame, headerLen + done, len, buf, at);
+      int len = Math.min(FrameCipher.SEGMENT_BYTES, bodyLen - done);
+      at += cipher.sealSegment(seq, step, segment++, frame, headerLen, frame, headerLen + done, len, buf, at);
       out.write(buf, 0, at);
       at = 0;
       done += len;
@@ -115,17 +115,15 @@ public final class Wire {
    * Reads and opens the body of a frame whose header is in {@code plain[0, headerLen)}, into
    * {@code plain[headerLen, headerLen+bodyLen)}, segment by segment.
    */
-  private void readSealed(InputStream in, byte direction, long step, int headerLen, int bodyLen, String what,
-                          StillWaiting waiting) throws IOException {
-    long seq = received++;
+  private void readSealed(InputStream in, FrameCipher cipher, long seq, long step, int headerLen, int bodyLen,
+                          String what, StillWaiting waiting) throws IOException {
     ensure((long) headerLen + bodyLen);
     int segment = 0;
     int done = 0;
     do {
-      int len = Math.min(LinkAuth.SEGMENT_BYTES, bodyLen - done);
+      int len = Math.min(FrameCipher.SEGMENT_BYTES, bodyLen - done);
       readFully(in, buf, 0, len + MAC, waiting);
-      if (!auth.openSegment(direction, seq, step, segment++, plain, headerLen, buf, 0, len + MAC, plain,
-          headerLen + done)) {
+      if (!cipher.openSegment(seq, step, segment++, plain, headerLen, buf, 0, len + MAC, plain, headerLen + done)) {
         throw new RejectedFrame(what + " failed authentication (forged, replayed or corrupted)");
       }
       done += len;
@@ -137,27 +135,9 @@ public final class Wire {
         .putInt(MAGIC).putLong(jobId).putInt(partition).putInt(stageAttempt).put(taskNonce).array();
   }
 
-  /**
-   * Encodes a STEP frame's body once (the driver writes the same bytes to every task, each with
-   * its own MAC) into {@code reuse} when it has the right size, else into a new array.
-   */
-  public static byte[] step(StepCoordinates at, float[] params, byte[] reuse) {
-    int size = STEP_HEADER + 4 * params.length;
-    byte[] frame = reuse != null && reuse.length == size ? reuse : new byte[size];
-    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(STEP).putLong(at.seed()).putInt(at.epoch()).putLong(at.step()).putLong(at.stepInEpoch())
-        .putLong(at.stepsPerEpoch()).putInt(params.length);
-    b.asFloatBuffer().put(params);
-    return frame;
-  }
-
-  static final byte[] END_BODY = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(END).array();
-
-  /** Driver: writes a STEP frame (from {@link #step}) or END ({@code body == null}), sealed with this link's key. */
-  public void writeStep(OutputStream out, byte[] body, long step) throws IOException {
-    byte[] b = body == null ? END_BODY : body;
-    int header = body == null ? 4 : STEP_HEADER;
-    writeSealed(out, LinkAuth.TO_TASK, body == null ? -1 : step, b, header, b.length - header);
+  /** Driver: writes this step's STEP or END frame (sealed once for all links) as its segments are sealed. */
+  public void writeStep(OutputStream out, StepFrame frame) throws IOException {
+    frame.writeTo(out);
   }
 
   /** Task: writes its RESULT for {@code step}. */
@@ -174,7 +154,7 @@ public final class Wire {
       b.position(b.position() + 4 * g);
     }
     if (s > 0) b.asDoubleBuffer().put(r.normStats);
-    writeSealed(out, LinkAuth.TO_DRIVER, step, plain, RESULT_HEADER, size - RESULT_HEADER);
+    writeSealed(out, auth.results(), results++, step, plain, RESULT_HEADER, size - RESULT_HEADER);
   }
 
   /**
@@ -196,7 +176,8 @@ public final class Wire {
     int s = h.getInt();
     checkResultShape(count, correct, g, s, params, stats);
     int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
-    readSealed(in, LinkAuth.TO_DRIVER, step, RESULT_HEADER, size - RESULT_HEADER, "RESULT for step " + step, waiting);
+    readSealed(in, auth.results(), results++, step, RESULT_HEADER, size - RESULT_HEADER, "RESULT for step " + step,
+        waiting);
     GradientSum r = new GradientSum();
     r.count = count;
     r.correct = correct;
@@ -231,19 +212,27 @@ public final class Wire {
   /** Task: reads the next frame; null means END. Reuses {@code reuse} when it has the right size. */
   ChannelStep readStep(InputStream in, float[] reuse, StillWaiting waiting) throws IOException {
     ensure(STEP_HEADER);
-    readFully(in, plain, 0, 4, waiting);
-    int type = ByteBuffer.wrap(plain, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    readFully(in, plain, 0, END_HEADER, waiting);
+    ByteBuffer h = ByteBuffer.wrap(plain, 0, STEP_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    int type = h.getInt();
+    long seq = h.getLong();
+    if (type != STEP && type != END) throw new RejectedFrame("expected a STEP or END frame, got type " + type);
+    // The number is authenticated with the frame; checking it first refuses a replay unread.
+    if (seq <= lastStep) {
+      throw new RejectedFrame((type == END ? "END" : "STEP") + " frame " + seq + " after frame " + lastStep
+          + " (replayed or reordered)");
+    }
     if (type == END) {
-      readSealed(in, LinkAuth.TO_TASK, -1, 4, 0, "END", waiting);
+      readSealed(in, auth.steps(), seq, -1, END_HEADER, 0, "END", waiting);
+      lastStep = seq;
       return null;
     }
-    if (type != STEP) throw new RejectedFrame("expected a STEP or END frame, got type " + type);
-    readFully(in, plain, 4, STEP_HEADER - 4, waiting);
-    ByteBuffer h = ByteBuffer.wrap(plain, 4, STEP_HEADER - 4).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(in, plain, END_HEADER, STEP_HEADER - END_HEADER, waiting);
     StepCoordinates at = new StepCoordinates(h.getLong(), h.getInt(), h.getLong(), h.getLong(), h.getLong());
     int n = h.getInt();
     if (n != params) throw new RejectedFrame("STEP with " + n + " parameters; the network has " + params);
-    readSealed(in, LinkAuth.TO_TASK, at.step(), STEP_HEADER, 4 * n, "STEP " + at.step(), waiting);
+    readSealed(in, auth.steps(), seq, at.step(), STEP_HEADER, 4 * n, "STEP " + at.step(), waiting);
+    lastStep = seq;
     float[] p = reuse != null && reuse.length == n ? reuse : new float[n];
     ByteBuffer.wrap(plain, STEP_HEADER, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
     return new ChannelStep(at, p);

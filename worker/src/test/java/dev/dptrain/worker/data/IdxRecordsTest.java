@@ -27,7 +27,7 @@ class IdxRecordsTest {
   @TempDir
   Path dir;
 
-  private static byte[] idx(int magic, int[] dims, byte[] data) {
+  static byte[] idx(int magic, int[] dims, byte[] data) {
     ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
     b.putInt(magic);
     for (int d : dims) b.putInt(d);
@@ -35,7 +35,7 @@ class IdxRecordsTest {
     return b.array();
   }
 
-  private static byte[] gzip(byte[] raw) throws IOException {
+  static byte[] gzip(byte[] raw) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream z = new GZIPOutputStream(out)) {
       z.write(raw);
@@ -202,5 +202,21 @@ class IdxRecordsTest {
     String msg = assertThrows(DataFormatException.class,
         () -> all(IdxRecords.read(hi, hl, 0, 7, LabelRule.classes(3), CONF))).getMessage();
     assertTrue(msg.contains(lb + ": record 3") && msg.contains("label 3.0 is not a class index in [0, 3)"), msg);
+  }
+
+  @Test
+  void headerErrorsSayWhatWasExpected() throws IOException {
+    String labels = file("labels-as-images", sample()[1]);
+    String msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(labels, true, CONF)).getMessage();
+    assertEquals(labels + ": not an IDX image file: magic number 0x801, expected 0x00000803 (unsigned bytes, 3 dimensions)", msg);
+    // The largest image allowed, 233 x 2304167 = (2^31 - 1) / 4 pixels, passes the size check
+    // (and fails the length check of this short file); one row more is too large.
+    String largest = file("largest", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 233, 2304167}, new byte[4]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(largest, true, CONF)).getMessage();
+    assertEquals(largest + ": the header announces 1 records of 536870911 bytes (536870927 bytes with the header) but"
+        + " the file has 20 bytes", msg);
+    String larger = file("larger", idx(IdxRecords.IMAGES_MAGIC, new int[] {1, 234, 2304167}, new byte[4]));
+    msg = assertThrows(DataFormatException.class, () -> IdxRecords.header(larger, true, CONF)).getMessage();
+    assertEquals(larger + ": images of 234x2304167 pixels are too large", msg);
   }
 }

@@ -148,4 +148,23 @@ class RowRecordsTest {
     assertNull(RowRecords.checkLabelType(DataTypes.StringType, named));
     assertEquals("boolean, expected a numeric type or a string", RowRecords.checkLabelType(DataTypes.BooleanType, named));
   }
+
+  @Test
+  void keptColumnsFollowTheFeaturesAndTheLabel() {
+    RowRecords labelled = new RowRecords(3, LabelRule.classes(4), "f", "y", 2);
+    Example e = labelled.example(RowFactory.create("skip", seq(1f, 2f, 3f), 2, "id7", null), 1, "r");
+    assertExample(e, 2f, 1f, 2f, 3f);
+    assertArrayEquals(new String[] {"id7", "null"}, e.kept());
+    // Prediction input without labels: the kept columns start right after the features.
+    RowRecords unlabelled = new RowRecords(2, LabelRule.IGNORED, "f", null, 1);
+    Example u = unlabelled.example(RowFactory.create("skip", seq(1f, 2f), 42L), 1, "r");
+    assertArrayEquals(new String[] {"42"}, u.kept());
+    assertNull(CLASSES.example(RowFactory.create(seq(1f, 2f, 3f), 1), 0, "r").kept(), "nothing kept");
+  }
+
+  @Test
+  void numericLabelTypeWithoutMapping() {
+    assertNull(RowRecords.checkLabelType(DataTypes.LongType));
+    assertEquals("string, expected a numeric type", RowRecords.checkLabelType(DataTypes.StringType));
+  }
 }

@@ -31,7 +31,7 @@ class TextRecordsTest {
   java.nio.file.Path dir;
 
   /** The lines of {@code text} with their byte offsets, as TextInputFormat gives them. */
-  private static Iterator<Tuple2<LongWritable, Text>> lines(String text, long base) {
+  static Iterator<Tuple2<LongWritable, Text>> lines(String text, long base) {
     List<Tuple2<LongWritable, Text>> out = new ArrayList<>();
     long offset = base;
     for (String l : text.split("\n", -1)) {

@@ -73,39 +73,166 @@ class WireTest {
     assertEquals(0, empty.count);
   }
 
+  /** The bytes the driver writes for {@code frame}, sealed under job 77's step key. */
+  private static byte[] sealed(StepFrame frame) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    frame.seal(LinkAuth.steps(SECRET, 77));
+    frame.writeTo(out);
+    assertEquals(frame.length(), out.size());
+    return out.toByteArray();
+  }
+
+  private static byte[] stepBytes(long seq, float[] params) throws IOException {
+    return sealed(StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), params, seq, null));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) out.writeBytes(p);
+    return out.toByteArray();
+  }
+
   @Test
   void stepFramesAndEnd() throws IOException {
     float[] params = new float[1000];
     for (int i = 0; i < params.length; i++) params[i] = (float) Math.sin(i);
     StepCoordinates at = new StepCoordinates(-42, 3, 1_000_000_007L, 17, 20);
-    byte[] frame = Wire.step(at, params, null);
-    assertSame(frame, Wire.step(at, params, frame), "a frame of the same size is reused");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Wire driver = wire(1000, 0);
-    driver.writeStep(out, frame, at.step());
-    driver.writeStep(out, null, at.step());
-    ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+    byte[] bytes = concat(sealed(StepFrame.step(at, params, 0, null)), sealed(StepFrame.end(1)));
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     Wire task = wire(1000, 0);
     ChannelStep f = task.readStep(in, null, NEVER);
     assertEquals(at, f.at());
     assertArrayEquals(params, f.params());
     assertNull(task.readStep(in, f.params(), NEVER));
+    assertEquals(0, in.available(), "END read whole");
   }
 
-  /** A STEP frame of {@code n} parameters spanning several 64 KB segments, as the driver writes it. */
-  private static byte[] multiSegmentStep(float[] params) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    wire(params.length, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), params, null), 1);
-    return out.toByteArray();
+  @Test
+  void oneSealedStepFrameOpensOnEveryTaskOfTheJobAndNoOtherJob() throws IOException {
+    float[] params = {1, 2, 3, 4, 5};
+    byte[] bytes = stepBytes(3, params);
+    for (int partition = 0; partition < 4; partition++) {
+      Wire task = new Wire(auth(partition), 5, 0);
+      assertArrayEquals(params, task.readStep(new ByteArrayInputStream(bytes), null, NEVER).params());
+    }
+    LinkAuth otherJob = LinkAuth.derive(SECRET, 78, 0, 0, CHALLENGE, NONCE);
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> new Wire(otherJob, 5, 0).readStep(new ByteArrayInputStream(bytes), null, NEVER));
+    assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());
+  }
+
+  @Test
+  void stepFramesMustComeInOrderOnAConnection() throws IOException {
+    float[] params = {1, 2, 3};
+    byte[] first = stepBytes(4, params);
+    Wire task = wire(3, 0);
+    ByteArrayInputStream in = new ByteArrayInputStream(concat(first, first));
+    task.readStep(in, null, NEVER);
+    IOException e = assertThrows(Wire.RejectedFrame.class, () -> task.readStep(in, null, NEVER));
+    assertEquals("STEP frame 4 after frame 4 (replayed or reordered)", e.getMessage());
+    // An older END after STEP 4 is refused too (the link is then dropped); a newer one ends the steps.
+    Wire task2 = wire(3, 0);
+    ByteArrayInputStream in2 = new ByteArrayInputStream(concat(first, sealed(StepFrame.end(2))));
+    task2.readStep(in2, null, NEVER);
+    e = assertThrows(Wire.RejectedFrame.class, () -> task2.readStep(in2, null, NEVER));
+    assertEquals("END frame 2 after frame 4 (replayed or reordered)", e.getMessage());
+    Wire task3 = wire(3, 0);
+    ByteArrayInputStream in3 = new ByteArrayInputStream(concat(first, sealed(StepFrame.end(5))));
+    task3.readStep(in3, null, NEVER);
+    assertNull(task3.readStep(in3, null, NEVER));
+  }
+
+  @Test
+  void aStepFrameNumberChangedOnTheWayFailsAuthentication() throws IOException {
+    byte[] bytes = stepBytes(4, new float[] {1, 2, 3});
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(4, 9);
+    IOException e = assertThrows(Wire.RejectedFrame.class,
+        () -> wire(3, 0).readStep(new ByteArrayInputStream(bytes), null, NEVER));
+    assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());
+    byte[] end = sealed(StepFrame.end(6));
+    ByteBuffer.wrap(end).order(ByteOrder.LITTLE_ENDIAN).putLong(4, 7);
+    e = assertThrows(Wire.RejectedFrame.class, () -> wire(3, 0).readStep(new ByteArrayInputStream(end), null, NEVER));
+    assertTrue(e.getMessage().contains("END failed authentication"), e.getMessage());
+  }
+
+  @Test
+  void linksStartedBeforeSealingWriteTheWholeFrame() throws Exception {
+    float[] params = new float[3 * FrameCipher.SEGMENT_BYTES / 4 + 5]; // four segments
+    for (int i = 0; i < params.length; i++) params[i] = i;
+    StepFrame frame = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), params, 0, null);
+    ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
+    Thread[] writers = new Thread[outs.length];
+    IOException[] failed = new IOException[outs.length];
+    for (int k = 0; k < outs.length; k++) {
+      ByteArrayOutputStream out = outs[k] = new ByteArrayOutputStream();
+      int index = k;
+      writers[k] = new Thread(() -> {
+        try {
+          frame.writeTo(out);
+        } catch (IOException e) {
+          failed[index] = e;
+        }
+      });
+      writers[k].start();
+    }
+    Thread.sleep(50);
+    for (ByteArrayOutputStream out : outs) assertEquals(0, out.size(), "nothing written before sealing");
+    frame.seal(LinkAuth.steps(SECRET, 77));
+    for (Thread t : writers) t.join(10_000);
+    for (int k = 0; k < outs.length; k++) {
+      assertNull(failed[k]);
+      assertArrayEquals(outs[0].toByteArray(), outs[k].toByteArray());
+      assertArrayEquals(params,
+          new Wire(auth(k), params.length, 0).readStep(new ByteArrayInputStream(outs[k].toByteArray()), null, NEVER)
+              .params());
+    }
+    assertEquals(Wire.STEP_HEADER + 4L * params.length + 4 * FrameCipher.TAG_BYTES, frame.length());
+  }
+
+  @Test
+  void aFailedSealEndsTheWritersWithAnError() throws Exception {
+    StepFrame frame = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], 0, null);
+    IOException[] failed = new IOException[1];
+    Thread writer = new Thread(() -> {
+      try {
+        frame.writeTo(new ByteArrayOutputStream());
+      } catch (IOException e) {
+        failed[0] = e;
+      }
+    });
+    writer.start();
+    assertThrows(NullPointerException.class, () -> frame.seal(null));
+    writer.join(10_000);
+    assertFalse(writer.isAlive());
+    assertEquals("sealing the step frame failed", failed[0].getMessage());
+  }
+
+  @Test
+  void stepFrameBuffersAreReusedForTheSameParameterCount() throws IOException {
+    float[] a = {1, 2, 3};
+    StepFrame first = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), a, 0, null);
+    byte[] firstBytes = sealed(first);
+    StepFrame second = StepFrame.step(new StepCoordinates(7, 0, 2, 2, 5), new float[] {4, 5, 6}, 1, first);
+    byte[] secondBytes = sealed(second);
+    Wire task = wire(3, 0);
+    ByteArrayInputStream in = new ByteArrayInputStream(concat(firstBytes, secondBytes));
+    float[] reuse = new float[3];
+    assertSame(reuse, task.readStep(in, reuse, NEVER).params());
+    ChannelStep s2 = task.readStep(in, reuse, NEVER);
+    assertEquals(2, s2.at().step());
+    assertArrayEquals(new float[] {4, 5, 6}, s2.params());
+    // Another parameter count: new buffers, the old frame's bytes untouched.
+    StepFrame other = StepFrame.step(new StepCoordinates(7, 0, 3, 3, 5), new float[5], 2, second);
+    assertEquals(Wire.STEP_HEADER + 20 + FrameCipher.TAG_BYTES, other.length());
   }
 
   @Test
   void largeFramesTravelInSegmentsEachWithItsTag() throws IOException {
-    int n = 2 * LinkAuth.SEGMENT_BYTES / 4 + 3; // two full segments and 12 bytes
+    int n = 2 * FrameCipher.SEGMENT_BYTES / 4 + 3; // two full segments and 12 bytes
     float[] params = new float[n];
     for (int i = 0; i < n; i++) params[i] = i * 0.5f - 7;
-    byte[] bytes = multiSegmentStep(params);
-    assertEquals(Wire.STEP_HEADER + 4L * n + 3 * LinkAuth.TAG_BYTES, bytes.length);
+    byte[] bytes = stepBytes(0, params);
+    assertEquals(Wire.STEP_HEADER + 4L * n + 3 * FrameCipher.TAG_BYTES, bytes.length);
     assertEquals(bytes.length - Wire.STEP_HEADER, Wire.sealedBodyBytes(4L * n));
     ChannelStep back = wire(n, 0).readStep(new ByteArrayInputStream(bytes), null, NEVER);
     assertArrayEquals(params, back.params());
@@ -113,15 +240,15 @@ class WireTest {
 
   @Test
   void segmentsSwappedOrDamagedAfterTheFirstAreRejected() throws IOException {
-    int seg = LinkAuth.SEGMENT_BYTES + LinkAuth.TAG_BYTES;
-    float[] params = new float[2 * LinkAuth.SEGMENT_BYTES / 4]; // exactly two segments
+    int seg = FrameCipher.SEGMENT_BYTES + FrameCipher.TAG_BYTES;
+    float[] params = new float[2 * FrameCipher.SEGMENT_BYTES / 4]; // exactly two segments
     for (int i = 0; i < params.length; i++) params[i] = i;
-    byte[] bytes = multiSegmentStep(params);
+    byte[] bytes = stepBytes(0, params);
     byte[] swapped = bytes.clone();
     System.arraycopy(bytes, Wire.STEP_HEADER, swapped, Wire.STEP_HEADER + seg, seg);
     System.arraycopy(bytes, Wire.STEP_HEADER + seg, swapped, Wire.STEP_HEADER, seg);
     byte[] damaged = bytes.clone();
-    damaged[damaged.length - LinkAuth.TAG_BYTES - 1] ^= 0x10; // the last float of the second segment
+    damaged[damaged.length - FrameCipher.TAG_BYTES - 1] ^= 0x10; // the last float of the second segment
     for (byte[] b : new byte[][] {swapped, damaged}) {
       IOException e = assertThrows(Wire.RejectedFrame.class,
           () -> wire(params.length, 0).readStep(new ByteArrayInputStream(b), null, NEVER));
@@ -134,20 +261,22 @@ class WireTest {
 
   @Test
   void truncatedFrameIsAnEofNamingTheShortfall() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    wire(10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
-    ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(out.toByteArray(), out.size() - 3));
+    byte[] bytes = stepBytes(0, new float[10]);
+    ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 3));
     EOFException e = assertThrows(EOFException.class, () -> wire(10, 0).readStep(in, null, NEVER));
     assertTrue(e.getMessage().contains("53 of 56 bytes"), e.getMessage());
   }
 
   @Test
   void unexpectedFrameTypeIsRefused() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    wire(10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
-    ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+    ByteArrayInputStream in = new ByteArrayInputStream(stepBytes(0, new float[10]));
     IOException e = assertThrows(Wire.RejectedFrame.class, () -> wire(10, 0).readResult(in, null, 1, NEVER));
-    assertTrue(e.getMessage().contains("expected a RESULT frame"), e.getMessage());
+    assertEquals("expected a RESULT frame, got type 1", e.getMessage());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(5, 4).writeResult(out, result(), 1);
+    e = assertThrows(Wire.RejectedFrame.class,
+        () -> wire(5, 4).readStep(new ByteArrayInputStream(out.toByteArray()), null, NEVER));
+    assertEquals("expected a STEP or END frame, got type 3", e.getMessage());
   }
 
   @Test
@@ -190,8 +319,9 @@ class WireTest {
   @Test
   void forgedStepIsRejectedByTheTask() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LinkAuth wrongKey = LinkAuth.derive(LinkAuth.newSecret(), 77, 0, 0, CHALLENGE, NONCE);
-    new Wire(wrongKey, 10, 0).writeStep(out, Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], null), 1);
+    StepFrame forged = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], 0, null);
+    forged.seal(LinkAuth.steps(LinkAuth.newSecret(), 77));
+    new Wire(auth(0), 10, 0).writeStep(out, forged);
     IOException e = assertThrows(Wire.RejectedFrame.class,
         () -> wire(10, 0).readStep(new ByteArrayInputStream(out.toByteArray()), null, NEVER));
     assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());
@@ -231,8 +361,8 @@ class WireTest {
   }
 
   @Test
-  void stepWithAnotherParameterCountIsRefused() {
-    byte[] frame = Wire.step(new StepCoordinates(7, 0, 1, 1, 5), new float[1], null);
+  void stepWithAnotherParameterCountIsRefused() throws IOException {
+    byte[] frame = stepBytes(0, new float[1]);
     ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(Wire.STEP_HEADER - 4, 1 << 29);
     IOException e = assertThrows(Wire.RejectedFrame.class,
         () -> wire(10, 0).readStep(new ByteArrayInputStream(frame), null, NEVER));

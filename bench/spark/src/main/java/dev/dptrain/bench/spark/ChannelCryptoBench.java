@@ -1,5 +1,6 @@
 package dev.dptrain.bench.spark;
 
+import dev.dptrain.worker.steps.FrameCipher;
 import dev.dptrain.worker.steps.LinkAuth;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -24,9 +25,9 @@ public final class ChannelCryptoBench {
     String mode = a.length > 0 ? a[0] : "segments";
     byte[] frame = new byte[HEADER + BODY];
     new java.util.Random(1).nextBytes(frame);
-    byte[] sealed = new byte[(int) (HEADER + LinkAuth.sealedLength(BODY))];
+    byte[] sealed = new byte[(int) (HEADER + FrameCipher.sealedLength(BODY))];
     byte[] back = new byte[HEADER + BODY + 16];
-    LinkAuth auth = LinkAuth.derive(new byte[32], 1, 0, 0, new byte[16], new byte[16]);
+    FrameCipher auth = LinkAuth.steps(new byte[32], 1);
     Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
     SecretKeySpec key = new SecretKeySpec(new byte[16], "AES");
     Mac hmac = Mac.getInstance("HmacSHA256");
@@ -41,9 +42,9 @@ public final class ChannelCryptoBench {
         case "segments" -> {
           int at = 0;
           for (int seg = 0, done = 0; done < BODY || seg == 0; seg++) {
-            int len = Math.min(LinkAuth.SEGMENT_BYTES, BODY - done);
-            int n = auth.sealSegment((byte) 1, f, f, seg, frame, HEADER, frame, HEADER + done, len, sealed, at);
-            if (!auth.openSegment((byte) 1, f, f, seg, frame, HEADER, sealed, at, n, back, HEADER + done)) {
+            int len = Math.min(FrameCipher.SEGMENT_BYTES, BODY - done);
+            int n = auth.sealSegment(f, f, seg, frame, HEADER, frame, HEADER + done, len, sealed, at);
+            if (!auth.openSegment(f, f, seg, frame, HEADER, sealed, at, n, back, HEADER + done)) {
               throw new AssertionError("segment " + seg);
             }
             at += n;

@@ -125,14 +125,15 @@ public final class FrameCipher {
    * which takes thousands of calls, not megabytes: left to the real frames (17 calls per megabyte)
    * that took the first several hundred frames at about 20 ms each instead of 0.2 ms (JFR of the
    * MLP bench, local[2]). The warm-up takes about half a second of one core; the links work the
-   * same before it ends, only slower.
+   * same before it ends, only slower. Returns the thread, or null when it was started before.
    */
-  public static void warmUpInBackground() {
-    if (!WARMING.compareAndSet(false, true)) return;
+  public static Thread warmUpInBackground() {
+    if (!WARMING.compareAndSet(false, true)) return null;
     Thread t = new Thread(FrameCipher::warmUp, "dptrain-channel-crypto-warm-up");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
+    return t;
   }
 
   static void warmUp() {

@@ -61,6 +61,11 @@ public final class StepFrame {
         seq, -1);
   }
 
+  /** Whether this frame reuses {@code other}'s buffers (no megabyte of garbage per step). */
+  boolean sharesBuffersWith(StepFrame other) {
+    return plain == other.plain && sealed == other.sealed;
+  }
+
   /** Total bytes on the wire. */
   public int length() {
     return sealed.length;

@@ -65,8 +65,8 @@ public final class Wire {
   private long lastStep = -1;
   /** One sealed segment as it travels (after the frame header when it is the first). */
   private final byte[] buf = new byte[RESULT_HEADER + FrameCipher.SEGMENT_BYTES + MAC];
-  /** Frames in clear: header, then body. */
-  private byte[] plain = new byte[64];
+  /** Frames in clear: header, then body. Never shorter than the longest header, which is read first. */
+  private byte[] plain = new byte[Math.max(STEP_HEADER, RESULT_HEADER)];
 
   /**
    * @param params the network's parameter count: the only gradient / parameter length accepted
@@ -78,12 +78,23 @@ public final class Wire {
     this.stats = stats;
   }
 
-  /** Grows the clear frame, keeping the bytes read so far (a header is read before its size is known). */
+  /** The largest frame a Java array can hold. */
+  static final long MAX_FRAME = Integer.MAX_VALUE - 8;
+
+  /**
+   * Grows the clear frame to {@code size}, keeping the header read so far. Exactly to size: a
+   * link's frames have the same size every step.
+   */
   private void ensure(long size) {
-    if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("frame of " + size + " bytes");
-    if (plain.length < size) {
-      plain = Arrays.copyOf(plain, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, plain.length * 3L / 2)));
+    if (size > MAX_FRAME) {
+      throw new IllegalArgumentException("a frame of " + size + " bytes; at most " + MAX_FRAME + " fit in one array");
     }
+    if (plain.length < size) plain = Arrays.copyOf(plain, (int) size);
+  }
+
+  /** Bytes of a RESULT frame in clear with {@code g} gradient floats and {@code s} statistics (−1 = none). */
+  static long resultSize(int g, int s) {
+    return RESULT_HEADER + 4L * Math.max(g, 0) + 8L * Math.max(s, 0);
   }
 
   /** Bytes a frame body of {@code bodyLen} bytes takes on the wire. */
@@ -113,11 +124,10 @@ public final class Wire {
 
   /**
    * Reads and opens the body of a frame whose header is in {@code plain[0, headerLen)}, into
-   * {@code plain[headerLen, headerLen+bodyLen)}, segment by segment.
+   * {@code plain[headerLen, headerLen+bodyLen)} (the caller made it that long), segment by segment.
    */
   private void readSealed(InputStream in, FrameCipher cipher, long seq, long step, int headerLen, int bodyLen,
                           String what, StillWaiting waiting) throws IOException {
-    ensure((long) headerLen + bodyLen);
     int segment = 0;
     int done = 0;
     do {
@@ -144,16 +154,16 @@ public final class Wire {
   void writeResult(OutputStream out, GradientSum r, long step) throws IOException {
     int g = r.grad == null ? -1 : r.grad.length;
     int s = r.normStats == null ? -1 : r.normStats.length;
-    int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
-    ensure(size);
+    ensure(resultSize(g, s));
+    int size = (int) resultSize(g, s);
     ByteBuffer b = ByteBuffer.wrap(plain, 0, size).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(RESULT).putLong(r.count).putLong(r.correct).putDouble(r.lossSum).putLong(r.computeNanos);
     b.putInt(g).putInt(s);
-    if (g > 0) {
+    if (r.grad != null) {
       b.asFloatBuffer().put(r.grad);
       b.position(b.position() + 4 * g);
     }
-    if (s > 0) b.asDoubleBuffer().put(r.normStats);
+    if (r.normStats != null) b.asDoubleBuffer().put(r.normStats);
     writeSealed(out, auth.results(), results++, step, plain, RESULT_HEADER, size - RESULT_HEADER);
   }
 
@@ -163,7 +173,6 @@ public final class Wire {
    * allocation beyond the network's own sizes.
    */
   public GradientSum readResult(InputStream in, float[] gradReuse, long step, StillWaiting waiting) throws IOException {
-    ensure(RESULT_HEADER);
     readFully(in, plain, 0, RESULT_HEADER, waiting);
     ByteBuffer h = ByteBuffer.wrap(plain, 0, RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     int type = h.getInt();
@@ -175,7 +184,8 @@ public final class Wire {
     int g = h.getInt();
     int s = h.getInt();
     checkResultShape(count, correct, g, s, params, stats);
-    int size = RESULT_HEADER + 4 * Math.max(g, 0) + 8 * Math.max(s, 0);
+    ensure(resultSize(g, s));
+    int size = (int) resultSize(g, s);
     readSealed(in, auth.results(), results++, step, RESULT_HEADER, size - RESULT_HEADER, "RESULT for step " + step,
         waiting);
     GradientSum r = new GradientSum();
@@ -211,7 +221,6 @@ public final class Wire {
 
   /** Task: reads the next frame; null means END. Reuses {@code reuse} when it has the right size. */
   ChannelStep readStep(InputStream in, float[] reuse, StillWaiting waiting) throws IOException {
-    ensure(STEP_HEADER);
     readFully(in, plain, 0, END_HEADER, waiting);
     ByteBuffer h = ByteBuffer.wrap(plain, 0, STEP_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     int type = h.getInt();
@@ -231,6 +240,7 @@ public final class Wire {
     StepCoordinates at = new StepCoordinates(h.getLong(), h.getInt(), h.getLong(), h.getLong(), h.getLong());
     int n = h.getInt();
     if (n != params) throw new RejectedFrame("STEP with " + n + " parameters; the network has " + params);
+    ensure(STEP_HEADER + 4L * n);
     readSealed(in, auth.steps(), seq, at.step(), STEP_HEADER, 4 * n, "STEP " + at.step(), waiting);
     lastStep = seq;
     float[] p = reuse != null && reuse.length == n ? reuse : new float[n];

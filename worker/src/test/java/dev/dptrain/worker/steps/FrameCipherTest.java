@@ -3,6 +3,9 @@ package dev.dptrain.worker.steps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +81,29 @@ class FrameCipherTest {
     assertTrue(opens(LinkAuth.steps(secret.clone(), 77), sealed, 0, 1, 0, HEADER));
     assertFalse(opens(LinkAuth.steps(secret, 78), sealed, 0, 1, 0, HEADER));
     assertFalse(opens(LinkAuth.steps(LinkAuth.newSecret(), 77), sealed, 0, 1, 0, HEADER));
+  }
+
+  @Test
+  void warmUpRunsOnceOnALowPriorityDaemonThread() throws InterruptedException {
+    Thread t = FrameCipher.warmUpInBackground();
+    assertNotNull(t, "no other test of this JVM starts the warm-up");
+    assertTrue(t.isDaemon(), "must not keep a JVM alive");
+    assertEquals(Thread.MIN_PRIORITY, t.getPriority());
+    assertNotEquals(Thread.State.NEW, t.getState());
+    assertNull(FrameCipher.warmUpInBackground(), "once per JVM");
+    t.join(60_000);
+    assertFalse(t.isAlive());
+  }
+
+  @Test
+  void noncesAndJobIdsAreRandom() {
+    byte[] a = LinkAuth.newNonce();
+    assertEquals(LinkAuth.NONCE_BYTES, a.length);
+    assertFalse(Arrays.equals(a, LinkAuth.newNonce()));
+    assertFalse(Arrays.equals(new byte[LinkAuth.NONCE_BYTES], a));
+    assertEquals(LinkAuth.SECRET_BYTES, LinkAuth.newSecret().length);
+    assertFalse(Arrays.equals(LinkAuth.newSecret(), LinkAuth.newSecret()));
+    assertNotEquals(LinkAuth.newJobId(), LinkAuth.newJobId());
   }
 
   @Test

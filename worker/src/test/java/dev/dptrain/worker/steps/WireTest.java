@@ -221,8 +221,11 @@ class WireTest {
     ChannelStep s2 = task.readStep(in, reuse, NEVER);
     assertEquals(2, s2.at().step());
     assertArrayEquals(new float[] {4, 5, 6}, s2.params());
-    // Another parameter count: new buffers, the old frame's bytes untouched.
+    assertTrue(second.sharesBuffersWith(first));
+    // Another parameter count: new buffers.
     StepFrame other = StepFrame.step(new StepCoordinates(7, 0, 3, 3, 5), new float[5], 2, second);
+    assertFalse(other.sharesBuffersWith(second));
+    assertFalse(StepFrame.step(new StepCoordinates(7, 0, 3, 3, 5), a, 3, null).sharesBuffersWith(first));
     assertEquals(Wire.STEP_HEADER + 20 + FrameCipher.TAG_BYTES, other.length());
   }
 
@@ -265,6 +268,108 @@ class WireTest {
     ByteArrayInputStream in = new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 3));
     EOFException e = assertThrows(EOFException.class, () -> wire(10, 0).readStep(in, null, NEVER));
     assertTrue(e.getMessage().contains("53 of 56 bytes"), e.getMessage());
+  }
+
+  @Test
+  void largeResultsTravelInSegmentsAndReachAnUnflushedStreamWhole() throws IOException {
+    GradientSum r = new GradientSum();
+    r.grad = new float[FrameCipher.SEGMENT_BYTES / 2 + 7]; // two segments and a bit, with the statistics
+    for (int i = 0; i < r.grad.length; i++) r.grad[i] = i * 0.25f - 3;
+    r.normStats = new double[] {1, 2, 3};
+    r.count = 4;
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    Wire task = wire(r.grad.length, 3);
+    try (var buffered = new java.io.BufferedOutputStream(sink, 1 << 20)) {
+      task.writeResult(buffered, r, 5);
+      task.writeResult(buffered, r, 6);
+      // Both frames reached the socket without close(): each write ends with a flush.
+      long frame = Wire.RESULT_HEADER + Wire.sealedBodyBytes(4L * r.grad.length + 24);
+      assertEquals(2 * frame, sink.size());
+    }
+    assertEquals(3, FrameCipher.segments(4L * r.grad.length + 24));
+    ByteArrayInputStream in = new ByteArrayInputStream(sink.toByteArray());
+    Wire driver = wire(r.grad.length, 3);
+    for (long step = 5; step <= 6; step++) {
+      GradientSum back = driver.readResult(in, null, step, NEVER);
+      assertArrayEquals(r.grad, back.grad);
+      assertArrayEquals(r.normStats, back.normStats);
+    }
+  }
+
+  @Test
+  void aNetworkWithoutStatisticsGetsAnEmptyArrayNotNull() throws IOException {
+    GradientSum r = new GradientSum();
+    r.grad = new float[] {1, 2};
+    r.normStats = new double[0];
+    r.count = 1;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    wire(2, 0).writeResult(out, r, 1);
+    GradientSum back = wire(2, 0).readResult(new ByteArrayInputStream(out.toByteArray()), null, 1, NEVER);
+    assertEquals(0, back.normStats.length);
+    assertArrayEquals(new float[] {1, 2}, back.grad);
+  }
+
+  @Test
+  void resultShapesAcceptedAreExactlyTheLegitimateOnes() throws Wire.RejectedFrame {
+    Wire.checkResultShape(0, 0, -1, -1, 5, 4);
+    Wire.checkResultShape(1, 0, 5, 4, 5, 4);
+    Wire.checkResultShape(3, 3, 5, 4, 5, 4);
+    long[][] refused = {{0, 1, -1, -1}, {1, -1, 5, 4}, {3, 4, 5, 4}, {-1, 0, 5, 4}, {1, 0, 4, 4}, {1, 0, 5, 3},
+        {1, 0, 6, 4}, {1, 0, 5, 5}, {0, 0, 5, 4}};
+    for (long[] c : refused) {
+      assertThrows(Wire.RejectedFrame.class, () -> Wire.checkResultShape(c[0], c[1], (int) c[2], (int) c[3], 5, 4),
+          Arrays.toString(c));
+    }
+  }
+
+  @Test
+  void aNetworkTooLargeForOneFrameIsRefusedBeforeAllocating() {
+    int huge = 600_000_000; // 2.4 GB of floats
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Wire(auth(0), huge, 0).readResult(new ByteArrayInputStream(header(10, huge, 0)), null, 1, NEVER));
+    assertTrue(e.getMessage().startsWith("a frame of 2400000044 bytes"), e.getMessage());
+  }
+
+  /** Delivers one byte per read, a zero-byte read and a read timeout first, as a slow socket may. */
+  private static final class Trickle extends java.io.InputStream {
+    private final byte[] data;
+    private int at;
+    private int calls;
+
+    Trickle(byte[] data) {
+      this.data = data;
+    }
+
+    @Override
+    public int read() {
+      return at < data.length ? data[at++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      calls++;
+      if (calls == 1) throw new java.net.SocketTimeoutException("read timed out");
+      if (calls == 2) return 0;
+      if (at >= data.length) return -1;
+      b[off] = data[at++];
+      return 1;
+    }
+  }
+
+  @Test
+  void framesArriveWholeThroughTrickleReadsZeroReadsAndTimeouts() throws IOException {
+    float[] params = {3, 1, 4, 1, 5};
+    int[] checks = {0};
+    ChannelStep s = wire(5, 0).readStep(new Trickle(stepBytes(0, params)), null, () -> checks[0]++);
+    assertArrayEquals(params, s.params());
+    assertEquals(1, checks[0], "a read timeout asks whether to keep waiting");
+    IOException stop = new IOException("task killed");
+    IOException e = assertThrows(IOException.class, () -> wire(5, 0).readStep(new Trickle(stepBytes(0, params)), null,
+        () -> {
+          throw stop;
+        }));
+    assertSame(stop, e);
   }
 
   @Test

@@ -28,33 +28,43 @@ THRESHOLD=${MUTATION_THRESHOLD:-98}
 # had landed (tested then only through the driver's Spark tests, which this run does not execute),
 # and 94.5% (565/598, 9 equivalent excluded; data and (root) 100%) after worker-level tests of
 # that code (kept columns, label rules, IDX streams, pixel and wide-label partitions); 93.4%
-# (596/638) with the channel cipher code that followed (steps 78.0%). 85 is issue 17's bar.
-WORKER_THRESHOLD=${WORKER_MUTATION_THRESHOLD:-85}
+# (596/638) with the channel cipher code that followed (steps 78.0%), and 100% (629/629, 12
+# equivalent excluded) after the channel's own tests. 95 (issue 17 asks for at least 85) leaves
+# room for a few new survivors in a refactor without letting the score slide.
+WORKER_THRESHOLD=${WORKER_MUTATION_THRESHOLD:-95}
 REPORT_ONLY=0
+ALL=0
 VERBOSE=
 MODULES="model worker"
 while [ $# -gt 0 ]; do
   case "$1" in
     --report) REPORT_ONLY=1 ;;
     -v) VERBOSE=-v ;;
+    --all) ALL=1 ;;
     --module) shift; MODULES=${1:-}; [[ "$MODULES" =~ ^(model|worker|driver)$ ]] || { echo "--module model|worker|driver" >&2; exit 2; } ;;
-    *) echo "usage: $0 [--report] [-v] [--module model|worker|driver]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--report] [-v] [--all] [--module model|worker|driver]" >&2; exit 2 ;;
   esac
   shift
 done
 export SPARK_LOCAL_IP=127.0.0.1 OPENBLAS_NUM_THREADS=1
 if [ "$REPORT_ONLY" = 0 ]; then
-  skip=()
+  props=()
   for m in model worker driver; do
     rm -f "$ROOT/$m/target/pit-reports/mutations.xml"
-    [[ " $MODULES " == *" $m "* ]] || skip+=("-Dpit.$m.skip=true")
+    [[ " $MODULES " == *" $m "* ]] || props+=("-Dpit.$m.skip=true")
   done
   # model (and worker) stay in the reactor for a later module's run: its tests need their classes
   reactor=model,worker
   [ "$MODULES" = driver ] && reactor=model,worker,driver
+  # The model's packages that are neither gated nor among issue 17's measured ones (the sanity
+  # checks, tuning, BLAS kernels, initialisers: 17% of its mutants; model/pom.xml) are mutated
+  # only with --all, which keeps the CI run under 10 minutes on 2 cores.
+  if [ "$ALL" = 1 ]; then
+    for p in check tuning ops init; do props+=("-Dpit.model.exclude.$p=none"); done
+  fi
   start=$(date +%s)
   (cd "$ROOT" && flock /tmp/dptrain-build.lock \
-    mvn -B -q ${MAVEN_OFFLINE--o} -pl $reactor -P mutation "${skip[@]}" \
+    mvn -B -q ${MAVEN_OFFLINE--o} -pl $reactor -P mutation "${props[@]}" \
       test-compile org.pitest:pitest-maven:mutationCoverage)
   echo "PIT run: $(( $(date +%s) - start )) s"
 fi

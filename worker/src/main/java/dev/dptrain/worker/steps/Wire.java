@@ -194,12 +194,12 @@ public final class Wire {
     r.lossSum = lossSum;
     r.computeNanos = nanos;
     ByteBuffer b = ByteBuffer.wrap(plain, RESULT_HEADER, size - RESULT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    if (g >= 0) {
+    if (g != -1) {
       r.grad = gradReuse != null && gradReuse.length == g ? gradReuse : new float[g];
       b.asFloatBuffer().get(r.grad);
       b.position(b.position() + 4 * g);
     }
-    if (s >= 0) {
+    if (s != -1) {
       r.normStats = new double[s];
       b.asDoubleBuffer().get(r.normStats);
     }
@@ -211,8 +211,8 @@ public final class Wire {
    * with exactly the network's gradient and statistics lengths.
    */
   static void checkResultShape(long count, long correct, int g, int s, int params, int stats) throws RejectedFrame {
-    boolean ok = count == 0 ? g == -1 && s == -1 && correct == 0
-        : count > 0 && correct >= 0 && correct <= count && g == params && s == stats;
+    boolean ok = count >= 0 && correct >= 0 && correct <= count
+        && (count == 0 ? g == -1 && s == -1 : g == params && s == stats);
     if (!ok) {
       throw new RejectedFrame("RESULT with count " + count + ", correct " + correct + ", " + g + " gradient floats, " + s
           + " statistics; the network has " + params + " parameters and " + stats + " statistics");

@@ -178,7 +178,7 @@ class WireTest {
     Thread.sleep(50);
     for (ByteArrayOutputStream out : outs) assertEquals(0, out.size(), "nothing written before sealing");
     frame.seal(LinkAuth.steps(SECRET, 77));
-    for (Thread t : writers) t.join(10_000);
+    for (Thread t : writers) t.join(2_000);
     for (int k = 0; k < outs.length; k++) {
       assertNull(failed[k]);
       assertArrayEquals(outs[0].toByteArray(), outs[k].toByteArray());
@@ -187,6 +187,32 @@ class WireTest {
               .params());
     }
     assertEquals(Wire.STEP_HEADER + 4L * params.length + 4 * FrameCipher.TAG_BYTES, frame.length());
+  }
+
+  @Test
+  void aStepFrameReachesAnUnflushedStreamWholeAndAWaitingWriterCanBeInterrupted() throws Exception {
+    StepFrame frame = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], 0, null);
+    IOException[] failed = new IOException[1];
+    boolean[] flagged = new boolean[1];
+    Thread writer = new Thread(() -> {
+      try {
+        frame.writeTo(new ByteArrayOutputStream());
+      } catch (IOException e) {
+        failed[0] = e;
+        flagged[0] = Thread.currentThread().isInterrupted();
+      }
+    });
+    writer.start();
+    writer.interrupt();
+    writer.join(2_000);
+    assertTrue(failed[0] instanceof java.io.InterruptedIOException, String.valueOf(failed[0]));
+    assertTrue(flagged[0], "the interrupt is kept for the caller");
+    frame.seal(LinkAuth.steps(SECRET, 77));
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (var buffered = new java.io.BufferedOutputStream(sink, 1 << 16)) {
+      frame.writeTo(buffered);
+      assertEquals(frame.length(), sink.size(), "flushed after the last segment");
+    }
   }
 
   @Test
@@ -202,7 +228,7 @@ class WireTest {
     });
     writer.start();
     assertThrows(NullPointerException.class, () -> frame.seal(null));
-    writer.join(10_000);
+    writer.join(2_000);
     assertFalse(writer.isAlive());
     assertEquals("sealing the step frame failed", failed[0].getMessage());
   }

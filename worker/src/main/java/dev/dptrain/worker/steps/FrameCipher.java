@@ -1,5 +1,6 @@
 package dev.dptrain.worker.steps;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -110,6 +111,31 @@ public final class FrameCipher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES/GCM failed", e);
     }
+  }
+
+  /** Told after each segment is sealed: the first {@code end} bytes of the sealed frame are final. */
+  interface Progress {
+    void sealed(int end) throws IOException;
+  }
+
+  /**
+   * Seals frame {@code seq} into {@code out}: its clear header {@code plain[0, headerLen)}, then the
+   * body {@code plain[headerLen, headerLen+bodyLen)} segment by segment, each followed by its tag,
+   * telling {@code progress} after each segment so that it can go on its way while the next one is
+   * sealed. {@code out} holds at least {@code headerLen + sealedLength(bodyLen)} bytes.
+   */
+  void sealFrame(long seq, long step, byte[] plain, int headerLen, int bodyLen, byte[] out, Progress progress)
+      throws IOException {
+    System.arraycopy(plain, 0, out, 0, headerLen);
+    int at = headerLen;
+    int segment = 0;
+    int done = 0;
+    do {
+      int len = Math.min(SEGMENT_BYTES, bodyLen - done);
+      at += sealSegment(seq, step, segment++, plain, headerLen, plain, headerLen + done, len, out, at);
+      done += len;
+      progress.sealed(at);
+    } while (done < bodyLen);
   }
 
   /** Seal/open calls of the warm-up, and how often one of them is a whole segment. */

@@ -4,6 +4,7 @@ import dev.dptrain.model.train.StepCoordinates;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -74,20 +75,10 @@ public final class StepFrame {
   /** Seals the frame segment by segment, making each available to {@link #writeTo} as soon as it is sealed. */
   public void seal(FrameCipher steps) {
     try {
-      System.arraycopy(plain, 0, sealed, 0, headerLen);
-      int bodyLen = plain.length - headerLen;
-      int at = headerLen;
-      int segment = 0;
-      int done = 0;
-      do {
-        int len = Math.min(FrameCipher.SEGMENT_BYTES, bodyLen - done);
-        at += steps.sealSegment(seq, step, segment++, plain, headerLen, plain, headerLen + done, len, sealed, at);
-        done += len;
-        publish(at);
-      } while (done < bodyLen);
-    } catch (RuntimeException e) {
+      steps.sealFrame(seq, step, plain, headerLen, plain.length - headerLen, sealed, this::publish);
+    } catch (IOException | RuntimeException e) {
       publish(-1);
-      throw e;
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
   }
 

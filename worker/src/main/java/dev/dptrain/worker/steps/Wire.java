@@ -63,8 +63,10 @@ public final class Wire {
   private long results;
   /** The job's number of the last STEP or END frame read (task); they must increase. */
   private long lastStep = -1;
-  /** One sealed segment as it travels (after the frame header when it is the first). */
-  private final byte[] buf = new byte[RESULT_HEADER + FrameCipher.SEGMENT_BYTES + MAC];
+  /** One sealed segment as it arrives. */
+  private final byte[] buf = new byte[FrameCipher.SEGMENT_BYTES + MAC];
+  /** The task's RESULT frame as it is sealed and written. */
+  private byte[] sealed = new byte[0];
   /** Frames in clear: header, then body. Never shorter than the longest header, which is read first. */
   private byte[] plain = new byte[Math.max(STEP_HEADER, RESULT_HEADER)];
 
@@ -103,22 +105,18 @@ public final class Wire {
   }
 
   /**
-   * Writes frame {@code frame[0, headerLen+bodyLen)}: the header in clear, then the body segment
-   * by segment, each sealed just before it is written.
+   * Writes the frame in {@code plain[0, headerLen+bodyLen)}: the header in clear, then the body
+   * sealed segment by segment, each segment written as soon as it is sealed.
    */
-  private void writeSealed(OutputStream out, FrameCipher cipher, long seq, long step, byte[] frame, int headerLen,
-                           int bodyLen) throws IOException {
-    System.arraycopy(frame, 0, buf, 0, headerLen);
-    int at = headerLen;
-    int segment = 0;
-    int done = 0;
-    do {
-      int len = Math.min(FrameCipher.SEGMENT_BYTES, bodyLen - done);
-      at += cipher.sealSegment(seq, step, segment++, frame, headerLen, frame, headerLen + done, len, buf, at);
-      out.write(buf, 0, at);
-      at = 0;
-      done += len;
-    } while (done < bodyLen);
+  private void writeSealed(OutputStream out, FrameCipher cipher, long seq, long step, int headerLen, int bodyLen)
+      throws IOException {
+    long size = headerLen + FrameCipher.sealedLength(bodyLen);
+    if (sealed.length < size) sealed = new byte[(int) size];
+    int[] written = {0};
+    cipher.sealFrame(seq, step, plain, headerLen, bodyLen, sealed, end -> {
+      out.write(sealed, written[0], end - written[0]);
+      written[0] = end;
+    });
     out.flush();
   }
 
@@ -164,7 +162,7 @@ public final class Wire {
       b.position(b.position() + 4 * g);
     }
     if (r.normStats != null) b.asDoubleBuffer().put(r.normStats);
-    writeSealed(out, auth.results(), results++, step, plain, RESULT_HEADER, size - RESULT_HEADER);
+    writeSealed(out, auth.results(), results++, step, RESULT_HEADER, size - RESULT_HEADER);
   }
 
   /**

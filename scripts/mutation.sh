@@ -28,7 +28,7 @@ THRESHOLD=${MUTATION_THRESHOLD:-98}
 # had landed (tested then only through the driver's Spark tests, which this run does not execute),
 # and 94.5% (565/598, 9 equivalent excluded; data and (root) 100%) after worker-level tests of
 # that code (kept columns, label rules, IDX streams, pixel and wide-label partitions); 93.4%
-# (596/638) with the channel cipher code that followed (steps 78.0%), and 100% (629/629, 12
+# (596/638) with the channel cipher code that followed (steps 78.0%), and 100% (626/626, 13
 # equivalent excluded) after the channel's own tests. 95 (issue 17 asks for at least 85) leaves
 # room for a few new survivors in a refactor without letting the score slide.
 WORKER_THRESHOLD=${WORKER_MUTATION_THRESHOLD:-95}

@@ -1,6 +1,5 @@
 package dev.dptrain.worker.steps;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -115,7 +114,7 @@ public final class FrameCipher {
 
   /** Told after each segment is sealed: the first {@code end} bytes of the sealed frame are final. */
   interface Progress {
-    void sealed(int end) throws IOException;
+    void sealed(int end);
   }
 
   /**
@@ -124,8 +123,7 @@ public final class FrameCipher {
    * telling {@code progress} after each segment so that it can go on its way while the next one is
    * sealed. {@code out} holds at least {@code headerLen + sealedLength(bodyLen)} bytes.
    */
-  void sealFrame(long seq, long step, byte[] plain, int headerLen, int bodyLen, byte[] out, Progress progress)
-      throws IOException {
+  void sealFrame(long seq, long step, byte[] plain, int headerLen, int bodyLen, byte[] out, Progress progress) {
     System.arraycopy(plain, 0, out, 0, headerLen);
     int at = headerLen;
     int segment = 0;

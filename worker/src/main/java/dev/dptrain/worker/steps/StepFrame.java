@@ -4,7 +4,6 @@ import dev.dptrain.model.train.StepCoordinates;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -76,9 +75,9 @@ public final class StepFrame {
   public void seal(FrameCipher steps) {
     try {
       steps.sealFrame(seq, step, plain, headerLen, plain.length - headerLen, sealed, this::publish);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       publish(-1);
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      throw e;
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -113,10 +114,18 @@ public final class Wire {
     long size = headerLen + FrameCipher.sealedLength(bodyLen);
     if (sealed.length < size) sealed = new byte[(int) size];
     int[] written = {0};
-    cipher.sealFrame(seq, step, plain, headerLen, bodyLen, sealed, end -> {
-      out.write(sealed, written[0], end - written[0]);
-      written[0] = end;
-    });
+    try {
+      cipher.sealFrame(seq, step, plain, headerLen, bodyLen, sealed, end -> {
+        try {
+          out.write(sealed, written[0], end - written[0]);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        written[0] = end;
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     out.flush();
   }
 

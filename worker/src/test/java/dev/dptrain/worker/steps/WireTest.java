@@ -323,6 +323,24 @@ class WireTest {
   }
 
   @Test
+  void aBrokenConnectionWhileWritingIsAnIoException() {
+    IOException broken = new IOException("broken pipe");
+    java.io.OutputStream failing = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw broken;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        throw broken;
+      }
+    };
+    IOException e = assertThrows(IOException.class, () -> wire(5, 4).writeResult(failing, result(), 1));
+    assertSame(broken, e);
+  }
+
+  @Test
   void aNetworkWithoutStatisticsGetsAnEmptyArrayNotNull() throws IOException {
     GradientSum r = new GradientSum();
     r.grad = new float[] {1, 2};

@@ -288,8 +288,7 @@ public final class DistributedData {
         found = run(() -> df.select(src.labelColumn()).distinct().javaRDD()
             .map(r -> {
               if (r.isNullAt(0)) throw new DataFormatException(src.path() + ": a label is null");
-              Object v = r.get(0);
-              return v instanceof Number n ? LabelValues.number(n.doubleValue()) : LabelValues.canonical(v.toString());
+              return LabelValues.canonicalValue(r.get(0));
             }).distinct().take(MAX_LABELS + 1));
       }
       default -> throw new DataFormatException(src.path() + ": data.labels = auto reads csv, libsvm or parquet labels, not "

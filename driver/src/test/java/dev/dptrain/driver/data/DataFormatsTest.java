@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dptrain.driver.SparkTestSupport;
 import dev.dptrain.model.Shape;
 import dev.dptrain.model.data.Dataset;
+import dev.dptrain.model.data.LabelValues;
 import dev.dptrain.worker.data.DataFormatException;
 import dev.dptrain.worker.data.DataSource;
 import dev.dptrain.worker.data.Example;
@@ -251,5 +252,31 @@ class DataFormatsTest {
     assertTrue(msg.contains("no label column 'y'"), msg);
     msg = error(new DataSource("parquet", label, null, "label", "name", false, ','), THREE, CLASSES_3);
     assertTrue(msg.contains("column 'name' is string, expected array<float>"), msg);
+  }
+
+  @Test
+  void parquetFloatLabelsAreTheLabelsAsWrittenListedOrAuto() throws IOException {
+    StructType schema = new StructType(new StructField[] {
+        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.DoubleType), true),
+        DataTypes.createStructField("label", DataTypes.FloatType, true)});
+    float[] labels = {2.5f, 0.1f, -1f, 1e-3f, 0.1f};
+    List<Row> rows = new ArrayList<>();
+    StringBuilder csv = new StringBuilder();
+    for (float y : labels) {
+      rows.add(RowFactory.create(new double[] {1, 2, 3}, y));
+      csv.append("1,2,3,").append(y).append('\n');
+    }
+    DataSource floats = pq(parquet("float-labels.parquet", schema, rows));
+
+    LabelRule listed = new LabelRule(4, true, LabelValues.of(List.of("0.1", "2.5", "-1", "1e-3")));
+    assertArrayEquals(new float[] {1, 0, 2, 3, 0}, read(floats, THREE, listed).labels());
+    assertArrayEquals(new float[] {1, 0, 2, 3, 0}, read(csv(write("float-labels.csv", csv.toString()), "3", false),
+        THREE, listed).labels(), "the same labels as CSV text map the same way");
+
+    LabelValues auto = DistributedData.distinctLabels(spark, floats);
+    assertEquals(List.of("-1", "0.001", "0.1", "2.5"), auto.values());
+    assertArrayEquals(new float[] {3, 2, 0, 1, 2}, read(floats, THREE, new LabelRule(4, true, auto)).labels());
+
+    assertArrayEquals(labels, read(floats, THREE, LabelRule.classes(0)).labels(), "a regression target keeps its float");
   }
 }

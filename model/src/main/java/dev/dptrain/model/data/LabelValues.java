@@ -1,6 +1,9 @@
 package dev.dptrain.model.data;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -87,8 +90,36 @@ public final class LabelValues implements Serializable {
     return t;
   }
 
+  /**
+   * A label read from a typed column (a Spark SQL value) in the same canonical form as the label
+   * written as text. A float is taken by its shortest decimal form: its widening to double would
+   * turn the FLOAT 0.1 into 0.10000000149011612, which no CSV file or hand-written {@code
+   * data.labels} spells that way.
+   */
+  public static String canonicalValue(Object value) {
+    if (value instanceof Float f && Float.isFinite(f)) return canonical(shortest(f));
+    if (value instanceof Number n) return number(n.doubleValue());
+    return canonical(value.toString());
+  }
+
+  /**
+   * The decimal with the fewest significant digits that reads back as {@code f}, the nearest of
+   * them when two do. Not Java 17's {@code Float.toString}, which gives 9 digits for about one
+   * float in ten that 8 would name (-6.8538022E8 for -6.853802E8). A p-digit decimal that reads
+   * back is one of the two that bracket {@code f}; the nearer is tried first.
+   */
+  static String shortest(float f) {
+    BigDecimal exact = new BigDecimal(f);
+    for (int p = 1; ; p++) {
+      for (RoundingMode m : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING}) {
+        BigDecimal d = exact.round(new MathContext(p, m));
+        if (d.floatValue() == f) return d.toString();
+      }
+    }
+  }
+
   /** A finite number as label text: integers without a fraction, others as Java prints them. */
-  public static String number(double v) {
+  private static String number(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 

@@ -47,7 +47,7 @@ public record LabelRule(int classes, boolean required, LabelValues values) imple
       double v = n.doubleValue();
       if (!values.mapped()) return checkedIndex(v, where);
       if (!Double.isFinite(v)) throw new DataFormatException(where + ": label is " + v + ", expected a finite number");
-      return mapped(LabelValues.number(v), where);
+      return mapped(LabelValues.canonicalValue(n), where);
     }
     return target(value.toString(), where);
   }

@@ -22,10 +22,8 @@ import dev.dptrain.worker.data.LabelRule;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -46,32 +44,14 @@ final class ModelCommands {
   /** Evaluates the final state, prints the test result and saves the model to output.dir/model. */
   static void saveTrained(RunConfig rc, SparkTrainer trainer, TrainingState state, TrainingData data,
                           Configuration hadoop, PrintStream out) throws IOException {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    Evaluation tr = trainer.evaluate(data.trainRdd(), state);
-    put(metrics, "train", tr);
-    if (data.testRdd() != null) {
-      Evaluation te = trainer.evaluate(data.testRdd(), state);
-      out.println("dptrain: final test " + te);
-      put(metrics, "test", te);
-    }
+    FinalMetrics metrics = FinalMetrics.of(trainer, state, data, rc.train().earlyStopping());
+    if (metrics.test() != null) out.println("dptrain: final test " + metrics.test());
     SavedModel model = new SavedModel(rc.modelConfig(), state.params, state.normState, data.standardizer(),
         SavedModel.classesOf(trainer.network()),
-        new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step, metrics,
-            rc.provenance(SparkSessions.sparkVersion(), data.trainSize(),
-                metrics.getOrDefault("test.examples", 0.0).longValue())), data.recipe());
+        new SavedModel.Provenance(DptrainVersion.get(), rc.train().seed(), rc.train().epochs(), state.step,
+            metrics.values(), rc.provenance(SparkSessions.sparkVersion(), data.trainSize(), metrics.testExamples())),
+        data.recipe());
     out.println("dptrain: model saved to " + ModelStore.save(model, rc.output().dir() + "/model", hadoop));
-  }
-
-  private static void put(Map<String, Double> metrics, String prefix, Evaluation e) {
-    metrics.put(prefix + ".loss", e.meanLoss());
-    if (e.hasAccuracy) metrics.put(prefix + ".accuracy", e.accuracy());
-    if (e.hasRegression()) {
-      metrics.put(prefix + ".mse", e.mse());
-      metrics.put(prefix + ".rmse", e.rmse());
-      metrics.put(prefix + ".mae", e.mae());
-      metrics.put(prefix + ".r2", e.r2());
-    }
-    metrics.put(prefix + ".examples", (double) e.count);
   }
 
   static int evaluate(CliArgs a, PrintStream out) throws IOException {

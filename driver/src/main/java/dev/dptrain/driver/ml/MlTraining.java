@@ -3,13 +3,13 @@ package dev.dptrain.driver.ml;
 import dev.dptrain.driver.RunConfig;
 import dev.dptrain.driver.SparkSessions;
 import dev.dptrain.driver.SparkTrainer;
+import dev.dptrain.driver.cli.FinalMetrics;
 import dev.dptrain.driver.cli.TrainingData;
 import dev.dptrain.driver.data.DistributedData;
 import dev.dptrain.driver.io.ModelStore;
 import dev.dptrain.driver.metrics.MetricsLog;
 import dev.dptrain.driver.progress.ConsoleProgress;
 import dev.dptrain.driver.steps.StepTransport;
-import dev.dptrain.model.Evaluation;
 import dev.dptrain.model.Network;
 import dev.dptrain.model.config.Conf;
 import dev.dptrain.model.config.NetworkSpec;
@@ -24,9 +24,7 @@ import dev.dptrain.model.train.TrainingLoop;
 import dev.dptrain.model.train.TrainingState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -102,15 +100,11 @@ final class MlTraining {
           state = trainer.fit(data.trainRdd(), data.testRdd(), TrainingLoop.Listener.all(progress, metrics));
         }
       }
-      Evaluation train = trainer.evaluate(data.trainRdd(), state);
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      metrics.put("train.loss", train.meanLoss());
-      if (train.hasAccuracy) metrics.put("train.accuracy", train.accuracy());
-      metrics.put("train.examples", (double) train.count);
+      FinalMetrics metrics = FinalMetrics.of(trainer, state, data, spec.earlyStopping());
       return new SavedModel(p.modelConfig(), state.params, state.normState, data.standardizer(), classes,
-          new SavedModel.Provenance(DptrainVersion.get(), spec.seed(), spec.epochs(), state.step, metrics,
-              RunProvenance.now(p.configText(), SparkSessions.sparkVersion(),
-                  new RunProvenance.DataOrigin("dataframe", List.of(), List.of(), data.trainSize(), 0))));
+          new SavedModel.Provenance(DptrainVersion.get(), spec.seed(), spec.epochs(), state.step, metrics.values(),
+              RunProvenance.now(p.configText(), SparkSessions.sparkVersion(), new RunProvenance.DataOrigin(
+                  "dataframe", List.of(), List.of(), data.trainSize(), metrics.testExamples()))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

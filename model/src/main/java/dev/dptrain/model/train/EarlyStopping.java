@@ -2,7 +2,9 @@ package dev.dptrain.model.train;
 
 import dev.dptrain.model.Evaluation;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Early stopping (notes 000/003: "early stopping" as a regulariser): after every epoch the
@@ -88,6 +90,19 @@ public record EarlyStopping(Metric metric, int patience, double minDelta) implem
     TrainingState.Best best = state.best;
     System.arraycopy(best.params(), 0, state.params, 0, state.params.length);
     System.arraycopy(best.normState(), 0, state.normState, 0, state.normState.length);
+  }
+
+  /**
+   * The outcome as a saved model's metrics: {@code early-stopping.best-epoch}, the epoch kept, and,
+   * when patience ran out, {@code early-stopping.stopped-after-epoch} (both 1-based, as in
+   * {@link #describe}); nothing when no epoch was validated.
+   */
+  public Map<String, Double> outcome(TrainingState state) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (state.best == null) return out;
+    out.put("early-stopping.best-epoch", state.best.epoch() + 1.0);
+    if (exhausted(state)) out.put("early-stopping.stopped-after-epoch", (double) state.epoch);
+    return out;
   }
 
   /** One line for logs: the best epoch and its metric value. */

@@ -12,6 +12,7 @@ import dev.dptrain.model.config.NetworkSpec;
 import dev.dptrain.model.data.Dataset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,17 @@ class EarlyStoppingTest {
     assertEquals(2, s.epoch, "stopped after epoch 2 with patience 1");
     TrainingState reference = new LocalTrainer(net(), spec(1)).fit(TRAIN, VALID, null);
     assertArrayEquals(reference.params, s.params);
+    assertEquals(Map.of("early-stopping.best-epoch", 1.0, "early-stopping.stopped-after-epoch", 2.0), es.outcome(s));
+  }
+
+  /** A run whose patience never runs out records only its kept epoch; one that validated nothing, nothing. */
+  @Test
+  void outcomeOfARunThatWasNotCutShort() {
+    EarlyStopping es = new EarlyStopping(EarlyStopping.Metric.VALIDATION_ACCURACY, 5, 2.0);
+    TrainingState s = new LocalTrainer(net(), spec(3).withEarlyStopping(es)).fit(TRAIN, VALID, null);
+    assertEquals(3, s.epoch);
+    assertEquals(Map.of("early-stopping.best-epoch", 1.0), es.outcome(s));
+    assertEquals(Map.of(), es.outcome(new TrainingState(new float[1], new float[0], new float[0], 1)));
   }
 
   /** A run interrupted after the best epoch and resumed from a copy of its state stops at the same place. */

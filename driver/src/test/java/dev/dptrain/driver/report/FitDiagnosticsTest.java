@@ -32,6 +32,43 @@ class FitDiagnosticsTest {
     assertTrue(noVal.startsWith("No validation data"), noVal);
   }
 
+  private static String verdict(double[][] rows) {
+    return FitDiagnostics.verdict(epochs(rows));
+  }
+
+  /** The thresholds themselves: a gap of exactly 5 or 1 points, a rise of exactly 5%, are not beyond them. */
+  @Test
+  void verdictThresholdsAreExclusive() {
+    // 0.1 - 0.05 and 0.02 - 0.01 are exactly 0.05 and 0.01 in double arithmetic
+    assertTrue(verdict(new double[][] {{0.3, 0.1, 0.33, 0.05}}).startsWith("A healthy gap: training accuracy 10.00%, validation 5.00% (gap 5.00"));
+    assertTrue(verdict(new double[][] {{0.3, 0.02, 0.33, 0.01}}).startsWith("A healthy gap:"));
+    assertTrue(verdict(new double[][] {{0.6, 0.8, 0.5, 0.78}, {0.5, 0.8, 0.525, 0.78}}).startsWith("A healthy gap:"), "1.05 x the minimum");
+  }
+
+  @Test
+  void aRisingValidationLossIsOverfittingOnlyWhileTheTrainingLossDoesNotRise() {
+    // two epochs, both losses rising: not overfitting (the training loss is not falling)
+    String both = verdict(new double[][] {{0.4, 0.8, 0.5, 0.78}, {0.45, 0.81, 0.6, 0.79}});
+    assertTrue(both.startsWith("A healthy gap:"), both);
+    // a flat training loss counts as not rising
+    String flat = verdict(new double[][] {{0.4, 0.8, 0.5, 0.78}, {0.3, 0.8, 0.4, 0.78}, {0.3, 0.8, 0.5, 0.78}});
+    assertTrue(flat.startsWith("Overfitting: the validation loss (0.5000) has risen 25% above its minimum (0.4000, epoch 2)"), flat);
+    // the minimum is where it was first reached, the epoch early stopping keeps
+    String tie = verdict(new double[][] {{0.6, 0.8, 0.4, 0.78}, {0.5, 0.8, 0.4, 0.78}, {0.3, 0.8, 0.5, 0.78}});
+    assertTrue(tie.contains("above its minimum (0.4000, epoch 1)"), tie);
+  }
+
+  @Test
+  void theGapChartPlotsTrainMinusValidationAndLeavesOutEpochsWithoutValidation() {
+    RunMetrics m = RunMetrics.parse(START + "{\"type\":\"epoch\",\"epoch\":1,\"train_loss\":0.5,\"train_accuracy\":0.9,"
+        + "\"validation_loss\":0.75,\"validation_accuracy\":0.8}\n{\"type\":\"epoch\",\"epoch\":2,\"train_loss\":0.4,"
+        + "\"train_accuracy\":0.95,\"validation_loss\":null,\"validation_accuracy\":null}\n", "m");
+    ChartReader gap = ChartReader.of(FitDiagnostics.gapChart(m), "chart-gap");
+    gap.assertAxesSound(false, false);
+    gap.assertPlots("accuracy points (train − val)", new double[] {1, 2}, new double[] {10, Double.NaN}, false, false);
+    gap.assertPlots("loss (val − train)", new double[] {1, 2}, new double[] {0.25, Double.NaN}, false, false);
+  }
+
   @Test
   void healthChartsShowDeadReluOnlyForReluLayers() {
     String h = "\"layers_health\":[{\"index\":0,\"name\":\"dense(8)\",\"activation_rms\":1.5,\"gradient_rms\":0.01,\"dead_fraction\":null},"
@@ -44,5 +81,15 @@ class FitDiagnosticsTest {
     assertTrue(!dead.contains("data-series=\"0 dense\""), "no dead fraction for a dense layer: " + dead);
     assertTrue(charts.get(1).contains("data-series=\"0 dense\" data-points=\"2\""), charts.get(1));
     assertTrue(FitDiagnostics.healthCharts(RunMetrics.parse(START, "m")).isEmpty());
+    // an epoch without health figures (the last one here) is left out; the layers come from the last that has them
+    List<String> later = FitDiagnostics.healthCharts(RunMetrics.parse(START + "{\"type\":\"epoch\",\"epoch\":1," + h + "}\n"
+        + "{\"type\":\"epoch\",\"epoch\":2," + h.replace("0.25", "0.5") + "}\n{\"type\":\"epoch\",\"epoch\":3}\n", "m"));
+    ChartReader deadChart = ChartReader.of(later.get(0), "chart-dead-relu");
+    deadChart.assertPlots("1 relu", new double[] {1, 2}, new double[] {0.25, 0.5}, false, false);
+    ChartReader act = ChartReader.of(later.get(1), "chart-activation-rms");
+    act.assertAxesSound(false, true);
+    act.assertPlots("0 dense", new double[] {1, 2}, new double[] {1.5, 1.5}, false, true);
+    ChartReader grad = ChartReader.of(later.get(2), "chart-gradient-rms");
+    grad.assertPlots("1 relu", new double[] {1, 2}, new double[] {0.02, 0.02}, false, true);
   }
 }

@@ -127,5 +127,8 @@ class HtmlReportTest {
     assertTrue(section.contains("weights &lt;too&gt; large"), "escaped");
     assertTrue(!section.contains("first-attempt"), "the superseded start's checks are dropped");
     assertTrue(HtmlReport.render(RunMetrics.parse(text, "m")).contains("No sanity checks were recorded"));
+    String passed = CheckTable.section(RunMetrics.parse(text.substring(0, afterFirstStart) + check("a", true, 1) + check("b", true, 2),
+        "m").checks);
+    assertTrue(passed.contains("<p>All 2 checks passed.</p>") && !passed.contains("FAIL"), passed);
   }
 }

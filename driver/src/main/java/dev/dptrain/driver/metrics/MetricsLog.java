@@ -57,7 +57,9 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   private final UpdateRatios ratios;
   private final int ratioEvery;
   private final LongSupplier clock;
-  private long startNanos = -1;
+  /** Whether the start record is written; a flag, not a sentinel time: a nanosecond clock may read negative. */
+  private boolean started;
+  private long startNanos;
   private TrainingState live;
   private float[] before;
   private boolean failed;
@@ -98,7 +100,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   /** The sanity checks run before training, written after the start record (at once if it is written). */
   public void checks(List<SanityChecks.Result> results) {
     checks = List.copyOf(results);
-    if (startNanos >= 0) writeChecks();
+    if (started) writeChecks();
   }
 
   private void writeChecks() {
@@ -114,12 +116,13 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
 
   @Override
   public void beforeStep(TrainingState state) {
-    if (startNanos < 0) writeStart(state);
+    if (!started) writeStart(state);
     live = state;
     if ((state.step + 1) % ratioEvery == 0) before = state.params.clone();
   }
 
   private void writeStart(TrainingState state) {
+    started = true;
     startNanos = clock.getAsLong();
     StringBuilder layers = new StringBuilder("[");
     List<String> names = ratios.names();
@@ -186,7 +189,7 @@ public final class MetricsLog implements TrainingLoop.Listener, Closeable {
   }
 
   private double elapsedSeconds() {
-    return startNanos < 0 ? 0 : (clock.getAsLong() - startNanos) / 1e9;
+    return started ? (clock.getAsLong() - startNanos) / 1e9 : 0;
   }
 
   private void write(JsonLine line) {

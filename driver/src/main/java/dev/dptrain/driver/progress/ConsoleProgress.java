@@ -49,7 +49,9 @@ public final class ConsoleProgress implements TrainingLoop.Listener {
   private final long runStart;
 
   private long epochStart;
-  private long lastStepAt = -1;
+  /** Whether a step ended since the epoch began (a flag: a nanosecond clock may read negative). */
+  private boolean steppedThisEpoch;
+  private long lastStepAt;
   private long lastDrawAt;
   private boolean drawnOnce;
   private int drawnWidth;
@@ -82,8 +84,9 @@ public final class ConsoleProgress implements TrainingLoop.Listener {
   public void onStep(Stepper.StepInfo info, long wallNanos, long computeNanos) {
     long now = clock.getAsLong();
     // Between steps counts too (checkpoints); after an epoch's validation the step's own time does.
-    double seconds = (lastStepAt < 0 ? wallNanos : now - lastStepAt) / 1e9;
+    double seconds = (steppedThisEpoch ? now - lastStepAt : wallNanos) / 1e9;
     lastStepAt = now;
+    steppedThisEpoch = true;
     loss.add(info.loss());
     secondsPerStep.add(seconds);
     examplesPerStep.add(info.examples());
@@ -137,7 +140,7 @@ public final class ConsoleProgress implements TrainingLoop.Listener {
         validation == null ? "" : " | validation " + figures(validation),
         duration((now - epochStart) / 1e9), duration((now - runStart) / 1e9));
     epochStart = now;
-    lastStepAt = -1;
+    steppedThisEpoch = false;
     windowStart = now;
     windowSteps = 0;
     windowExamples = 0;

@@ -52,6 +52,17 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void aMissingDirectoryHasNoCheckpointAndSaveNamesTheFileItWrote() throws Exception {
+    CheckpointStore store = new CheckpointStore(dir.resolve("not/yet").toString(), new Configuration(), 0);
+    assertEquals(null, store.latest());
+    org.apache.hadoop.fs.Path p = store.save(state(7));
+    assertEquals("checkpoint-000000000007.dpt", p.getName());
+    assertTrue(Files.isRegularFile(dir.resolve("not/yet/checkpoint-000000000007.dpt")));
+    store.save(state(8));
+    assertEquals(List.of("checkpoint-000000000008.dpt"), names(dir.resolve("not/yet")), "keep 0 still keeps the newest");
+  }
+
+  @Test
   void aFailedWriteLeavesNoTemporaryAndKeepsTheEarlierCheckpoints() throws Exception {
     CheckpointStore store = new CheckpointStore(dir.toString(), new Configuration(), 2);
     store.save(state(10));

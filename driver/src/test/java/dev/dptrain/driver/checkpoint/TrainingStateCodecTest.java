@@ -75,6 +75,45 @@ class TrainingStateCodecTest {
     assertEquals(0, r.epochCount);
   }
 
+  /** A version-2 checkpoint (epoch sums, no best epoch) loads its sums. */
+  @Test
+  void readsVersionTwo() throws IOException {
+    TrainingState s = sample();
+    byte[] v2 = Framing.encode(TrainingStateCodec.MAGIC, 2, 64, out -> {
+      out.writeLong(s.seed);
+      out.writeLong(s.step);
+      out.writeInt(s.epoch);
+      out.writeLong(s.stepInEpoch);
+      Framing.writeFloats(out, s.params);
+      Framing.writeFloats(out, s.optimizerState);
+      Framing.writeFloats(out, s.normState);
+      out.writeDouble(s.epochLossSum);
+      out.writeLong(s.epochCount);
+      out.writeLong(s.epochCorrect);
+    });
+    TrainingState r = decode(v2);
+    assertEquals(12.5, r.epochLossSum);
+    assertEquals(120, r.epochCount);
+    assertEquals(97, r.epochCorrect);
+    assertEquals(null, r.best);
+  }
+
+  /** States of any shape round trip: nothing at all, or far more optimiser or normalisation state than parameters. */
+  @Test
+  void statesOfAnyShapeRoundTrip() throws IOException {
+    float[][][] shapes = {{{}, {}, {}}, {new float[10], new float[1000], {}}, {new float[10], {}, new float[3000]}};
+    for (float[][] shape : shapes) {
+      for (float[] a : shape) for (int i = 0; i < a.length; i++) a[i] = i * 0.5f - 3;
+      TrainingState s = new TrainingState(shape[0], shape[1], shape[2], 5);
+      s.step = 99;
+      TrainingState r = decode(TrainingStateCodec.encode(s));
+      assertArrayEquals(s.params, r.params);
+      assertArrayEquals(s.optimizerState, r.optimizerState);
+      assertArrayEquals(s.normState, r.normState);
+      assertEquals(99, r.step);
+    }
+  }
+
   @Test
   void refusesAFutureVersion() {
     byte[] b = TrainingStateCodec.encode(sample());

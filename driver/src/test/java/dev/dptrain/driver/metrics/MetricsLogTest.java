@@ -137,6 +137,123 @@ class MetricsLogTest {
     assertFalse(Files.exists(dir.resolve(".metrics.jsonl.crc")), "no checksum side file");
   }
 
+  /** A nanosecond clock may read negative or zero: the run still has one start record and its elapsed time. */
+  @Test
+  void aClockReadingNegativeStillGivesOneStartRecordAndElapsedTimes() throws Exception {
+    for (long origin : new long[] {-3_000_000_000L, 0}) {
+      now = origin;
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      MetricsLog log = new MetricsLog(bytes, net, new MetricsLog.RunInfo("", 2, 2, 32), 3, () -> now);
+      TrainingState state = new TrainingState(new float[net.paramCount()], new float[0], new float[0], 1);
+      for (int i = 0; i < 6; i++) step(log, state, 0.01f, 0.5);
+      List<JsonNode> nodes = lines(bytes.toString(StandardCharsets.UTF_8));
+      assertEquals(7, nodes.size(), "one start and six steps");
+      for (int i = 1; i <= 6; i++) assertEquals(0.25 * i, nodes.get(i).get("time_s").asDouble(), 1e-9, "step " + i);
+    }
+  }
+
+  /** Ratios on every ratioEvery-th completed step, epochs counted across epoch boundaries, accuracy only when known. */
+  @Test
+  void ratiosComeEveryNthStepAndStepsKnowTheirEpoch() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MetricsLog log = new MetricsLog(bytes, net, new MetricsLog.RunInfo("", 2, 3, 32), 3, () -> now);
+    float[] init = new float[net.paramCount()];
+    java.util.Arrays.fill(init, 8, init.length, 1f); // layer 0 all zero: no ratio
+    TrainingState state = new TrainingState(init, new float[0], new float[0], 1);
+    for (int i = 0; i < 6; i++) step(log, state, 0.0f, 0.5);
+    log.beforeStep(state);
+    log.onStep(new StepInfo(state.step, 0.05, 0.4, Double.NaN, 1.5, 32), 250_000_000L, 100_000_000L);
+    List<JsonNode> nodes = lines(bytes.toString(StandardCharsets.UTF_8));
+    assertEquals(net.layers().get(0).describe(), nodes.get(0).get("layers").get(0).get("name").asText(), "the name without its index");
+    assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L, 4L), nodes.subList(1, 8).stream().map(n -> n.get("epoch").asLong()).toList());
+    assertEquals(List.of(3L, 6L), nodes.stream().filter(n -> n.has("update_ratio")).map(n -> n.get("step").asLong()).toList());
+    JsonNode ratio = nodes.get(3).get("update_ratio");
+    assertTrue(ratio.get(0).isNull(), "a layer whose weights are all zero has no ratio");
+    assertEquals(0.0, ratio.get(1).asDouble(), 0);
+    assertEquals(0.75, nodes.get(1).get("accuracy").asDouble(), 1e-9);
+    assertFalse(nodes.get(7).has("accuracy"), "no accuracy for a regression step");
+  }
+
+  @Test
+  void aRegressionEpochHasItsErrorFiguresAndTheLayersHealth() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MetricsLog log = new MetricsLog(bytes, net, new MetricsLog.RunInfo("", 2, 3, 32), 3, () -> now);
+    Evaluation train = new Evaluation();
+    train.hasAccuracy = false;
+    train.lossSum = 3;
+    train.count = 4;
+    Evaluation val = new Evaluation();
+    val.hasAccuracy = false;
+    val.lossSum = 1;
+    val.count = 2;
+    val.addRegression(new float[] {1, 2}, new float[] {1.5f, 3.5f}, 2);
+    log.onLayerHealth(1, List.of(new dev.dptrain.model.check.LayerHealth(0, "dense(2)", 1.25, 0.5, Double.NaN),
+        new dev.dptrain.model.check.LayerHealth(1, "relu", 0.75, 0.25, 0.5)));
+    log.onEpoch(1, train, val);
+    log.onEpoch(2, train, null);
+    List<JsonNode> nodes = lines(bytes.toString(StandardCharsets.UTF_8));
+    JsonNode e = nodes.get(0);
+    assertEquals(2, e.get("epoch").asInt());
+    assertEquals(4, e.get("step").asInt());
+    assertEquals(0.75, e.get("train_loss").asDouble(), 1e-9);
+    assertEquals(0.5, e.get("validation_loss").asDouble(), 1e-9);
+    assertEquals(1.25, e.get("validation_mse").asDouble(), 1e-6); // (0.25 + 2.25) / 2
+    assertEquals(Math.sqrt(1.25), e.get("validation_rmse").asDouble(), 1e-6);
+    assertEquals(1.0, e.get("validation_mae").asDouble(), 1e-6);
+    assertEquals(1 - 2.5 / 2, e.get("validation_r2").asDouble(), 1e-6);
+    assertFalse(e.has("train_accuracy"));
+    JsonNode health = e.get("layers_health");
+    assertEquals(2, health.size());
+    assertEquals("relu", health.get(1).get("name").asText());
+    assertEquals(0.25, health.get(1).get("gradient_rms").asDouble());
+    assertTrue(health.get(0).get("dead_fraction").isNull());
+    assertFalse(nodes.get(1).has("layers_health"), "health is written with the epoch it was measured for only");
+    assertFalse(nodes.get(1).has("validation_mse"), "no validation: no error figures");
+  }
+
+  /** Checks handed in after the run started are written at once; a failed write stops the log, not the run. */
+  @Test
+  void lateChecksAreWrittenAtOnceAndAFailedWriteEndsTheLogQuietly() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(bytes, 1 << 16);
+    MetricsLog log = new MetricsLog(buffered, net, new MetricsLog.RunInfo("", 3, 1, 32), 10, () -> now);
+    step(log, new TrainingState(new float[net.paramCount()], new float[0], new float[0], 1), 0.01f, 0.9);
+    log.checks(List.of(new dev.dptrain.model.check.SanityChecks.Result("gradient", true, 0.01, "<= 0.05", "fine", "agrees")));
+    // each line is flushed through a buffering stream as it is written
+    assertEquals(List.of("start", "step", "check"),
+        lines(bytes.toString(StandardCharsets.UTF_8)).stream().map(n -> n.get("type").asText()).toList());
+
+    List<String> written = new ArrayList<>();
+    OutputStream failsOnce = new OutputStream() {
+      boolean failed;
+
+      @Override
+      public void write(int b) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        if (!failed) {
+          failed = true;
+          throw new java.io.IOException("disk full");
+        }
+        written.add(new String(b, off, len, StandardCharsets.UTF_8));
+      }
+    };
+    MetricsLog broken = new MetricsLog(failsOnce, net, new MetricsLog.RunInfo("", 3, 1, 32), 10, () -> now);
+    step(broken, new TrainingState(new float[net.paramCount()], new float[0], new float[0], 1), 0.01f, 0.9);
+    assertEquals(List.of(), written, "after the first failure nothing more is written (no torn record after a gap)");
+    boolean[] closed = {false};
+    new MetricsLog(new ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    }, net, new MetricsLog.RunInfo("", 3, 1, 32), 10, () -> now).close();
+    assertTrue(closed[0], "close closes the file");
+  }
+
   /** The sanity checks run before training: one record each, right after the start record, whenever they are handed in. */
   @Test
   void writesTheChecksAfterTheStartRecord() throws Exception {

@@ -46,11 +46,21 @@ final class ChartReader {
   final Map<String, Series> series = new LinkedHashMap<>();
   final List<Marker> markers = new ArrayList<>();
   final List<LegendEntry> legend = new ArrayList<>();
+  /** The x axis line: from (axisLeft, axisY) to (axisRight, axisY); NaN when the chart has none. */
+  double axisLeft = Double.NaN;
+  double axisRight = Double.NaN;
+  double axisY = Double.NaN;
+  /** The viewBox's width and height. */
+  final double width;
+  final double height;
 
   private ChartReader(String svg) throws Exception {
     this.svg = svg;
     var factory = DocumentBuilderFactory.newInstance();
     Element root = factory.newDocumentBuilder().parse(new InputSource(new StringReader(svg))).getDocumentElement();
+    String[] box = root.getAttribute("viewBox").split(" ");
+    width = Double.parseDouble(box[2]);
+    height = Double.parseDouble(box[3]);
     String t = null;
     String label = null;
     boolean noData = false;
@@ -87,6 +97,15 @@ final class ChartReader {
       }
       series.put(e.getAttribute("data-series"), new Series(e.getAttribute("data-series"),
           Integer.parseInt(e.getAttribute("data-points")), v, runs, num(e, "stroke-opacity"), e.getAttribute("stroke")));
+    }
+    NodeList lines = root.getElementsByTagName("line");
+    for (int i = 0; i < lines.getLength(); i++) {
+      Element e = (Element) lines.item(i);
+      if (e.getAttribute("class").equals("axis") && num(e, "y1") == num(e, "y2")) {
+        axisLeft = num(e, "x1");
+        axisRight = num(e, "x2");
+        axisY = num(e, "y1");
+      }
     }
     NodeList circles = root.getElementsByTagName("circle");
     for (int i = 0; i < circles.getLength(); i++) {
@@ -136,10 +155,20 @@ final class ChartReader {
     return a.pixel() + t * (b.pixel() - a.pixel());
   }
 
-  /** The ticks are evenly spaced, increase along the axis (x to the right, y upwards) and cover every vertex. */
+  /**
+   * The ticks are evenly spaced, increase along the axis (x to the right, y upwards), span the
+   * drawn x axis from end to end and the height above it up to below the title and legend
+   * (y 35), and cover every vertex.
+   */
   void assertAxesSound(boolean logX, boolean logY) {
     assertAxis(xTicks, logX, true);
     assertAxis(yTicks, logY, false);
+    assertEquals(axisLeft, xTicks.get(0).pixel(), PIXEL_TOLERANCE, title + ": the first x tick at the axis' left end");
+    assertEquals(axisRight, xTicks.get(xTicks.size() - 1).pixel(), PIXEL_TOLERANCE, title + ": the last x tick at its right end");
+    assertEquals(axisY, yTicks.get(0).pixel(), PIXEL_TOLERANCE, title + ": the lowest y tick on the x axis");
+    double topTick = yTicks.get(yTicks.size() - 1).pixel();
+    assertTrue(topTick > 35 && topTick < axisY - 0.5 * (height - 35), title + ": the top y tick below the legend row, over half the height");
+    assertTrue(axisLeft > 0 && axisRight < width && axisY < height, title + ": the axis inside the view box");
     double left = xTicks.get(0).pixel() - PIXEL_TOLERANCE;
     double right = xTicks.get(xTicks.size() - 1).pixel() + PIXEL_TOLERANCE;
     double bottom = yTicks.get(0).pixel() + PIXEL_TOLERANCE;

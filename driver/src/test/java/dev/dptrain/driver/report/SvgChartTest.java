@@ -131,6 +131,9 @@ class SvgChartTest {
     assertArrayEquals(new double[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18}, SvgChart.linearTicks(0, 17, 0), 1e-12); // 3.4
     assertArrayEquals(new double[] {0, 10, 20, 30, 40}, SvgChart.linearTicks(0, 37.5, 0), 1e-12); // 7.5
     assertArrayEquals(new double[] {0, 5, 10, 15, 20, 25, 30, 35, 40}, SvgChart.linearTicks(0, 37, 0), 1e-12); // 7.4
+    assertArrayEquals(new double[] {0, 0.5, 1, 1.5, 2, 2.5}, SvgChart.linearTicks(0, 2.5, 0), 1e-12); // a fifth: 5 x 0.1
+    assertArrayEquals(new double[] {0, 1, 2, 3, 4}, SvgChart.linearTicks(0, 4, 0), 1e-12); // 8 x 0.1
+    assertArrayEquals(new double[] {0, 50, 100, 150, 200, 250}, SvgChart.linearTicks(0, 250, 0), 1e-12); // 5 x 10
     assertArrayEquals(new double[] {100, 100.2, 100.4, 100.6, 100.8, 101}, SvgChart.linearTicks(100, 101, 0), 1e-9);
     assertArrayEquals(new double[] {-3, -2, -1, 0}, SvgChart.linearTicks(-3, -1e-9, 1), 1e-12);
     assertArrayEquals(new double[] {1, 2, 3}, SvgChart.linearTicks(1, 3, 1), 1e-12, "epochs: never half an epoch");

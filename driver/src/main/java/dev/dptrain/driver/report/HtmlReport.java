@@ -136,8 +136,8 @@ public final class HtmlReport {
     double seconds = Math.max(last == null ? 0 : last.path("time_s").asDouble(),
         m.steps.isEmpty() ? 0 : m.steps.get(m.steps.size() - 1).path("time_s").asDouble());
     card(sb, "time", duration(seconds));
-    double[] rate = RunMetrics.column(m.steps, "samples_per_s");
-    card(sb, "median samples/s", rate.length == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", median(rate)));
+    double rate = median(RunMetrics.column(m.steps, "samples_per_s")); // NaN without a measured step
+    card(sb, "median samples/s", Double.isNaN(rate) ? "–" : String.format(Locale.ROOT, "%,.0f", rate));
     return sb.toString();
   }
 

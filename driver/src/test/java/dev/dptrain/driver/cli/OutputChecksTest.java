@@ -101,5 +101,10 @@ class OutputChecksTest {
     assertTrue(second.matches(java.util.regex.Pattern.quote(model.toString()) + "\\.previous-\\d{8}T\\d{6}Z-2"), second);
     assertTrue(Files.isDirectory(Path.of(second)));
     assertFalse(Files.exists(model));
+    // and the next copy in that second counts on from there
+    Files.createDirectories(model);
+    String third = OutputChecks.moveAside(model.toString(), HADOOP);
+    assertTrue(third.matches(".*Z-([2-9]|\\d\\d+)") && !third.equals(second) && Files.isDirectory(Path.of(third)),
+        "numbered on from 2 (the same second: -3), never below: " + third);
   }
 }

@@ -24,6 +24,13 @@ class InputFilesTest {
     assertEquals(abs + ": data file not found", a.getMessage());
   }
 
+  /** A file named on its own is read even when a directory listing would skip its name (_part, .train.csv). */
+  @Test
+  void aFileNamedDirectlyIsReadWhateverItsName() throws java.io.IOException {
+    Path f = java.nio.file.Files.writeString(dir.resolve("_part-0.csv"), "1,2\n");
+    assertEquals(java.util.List.of("_part-0.csv"), names(InputFiles.list(f.toString(), new Configuration()), dir));
+  }
+
   private static java.util.List<String> names(java.util.List<org.apache.hadoop.fs.FileStatus> files, Path root) {
     return files.stream().map(f -> root.relativize(Path.of(f.getPath().toUri())).toString()).toList();
   }

@@ -140,6 +140,28 @@ class HtmlReportFiguresTest {
     assertEquals("0 s", c.get("time"));
     assertTrue(html.contains("No epoch finished yet."), "the verdict");
     assertTrue(ChartReader.of(html, "chart-epoch-loss").empty);
+    // steps whose rate could not be measured (a zero wall time is written as null): a dash, not "NaN"
+    assertEquals("–", cards(HtmlReport.render(RunMetrics.parse(START
+        + "{\"type\":\"step\",\"step\":1,\"samples_per_s\":null,\"time_s\":1}\n", "m"))).get("median samples/s"));
+  }
+
+  /** report.html is written next to the metrics on the raw local file system: no .crc side file; main prints its path. */
+  @Test
+  void writesTheReportWithoutAChecksumFileAndMainPrintsWhereItIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("metrics.jsonl"), SyntheticMetrics.text());
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      HtmlReport.main(new String[] {dir.toString()});
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(dir.resolve("report.html").toUri().getPath(), java.net.URI.create(printed.toString(java.nio.charset.StandardCharsets.UTF_8).trim()).getPath());
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(java.util.List.of("metrics.jsonl", "report.html"), files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
   }
 
   @Test

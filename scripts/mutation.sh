@@ -7,13 +7,13 @@
 #
 #   scripts/mutation.sh                  # run PIT on both, then report (about 10 minutes on 2 cores; what CI runs)
 #   scripts/mutation.sh --module worker  # one module only (model: ~7.5 min, worker: ~2 min)
-#   scripts/mutation.sh --module driver  # the driver's pure-logic packages, measured only (~2.5 min; not in the default run)
+#   scripts/mutation.sh --module driver  # the driver's pure-logic packages, gated at DRIVER_MUTATION_THRESHOLD (~2 min; not in the default run)
 #   scripts/mutation.sh --report         # report on the last run only (*/target/pit-reports)
 #   scripts/mutation.sh -v               # also list every mutant that was not killed
 #
 # Equivalent mutants (a change that no test can observe because the program's behaviour does not
 # change) are listed, each with the reason, in scripts/mutation-equivalent.txt and left out of
-# the score (worker: scripts/mutation-equivalent-worker.txt); an entry that no longer matches a
+# the score (worker: scripts/mutation-equivalent-worker.txt, driver: scripts/mutation-equivalent-driver.txt); an entry that no longer matches a
 # survivor is reported.
 # Not part of `mvn verify`. Maven runs under the shared build lock (/tmp/dptrain-build.lock).
 set -euo pipefail
@@ -32,6 +32,11 @@ THRESHOLD=${MUTATION_THRESHOLD:-98}
 # equivalent excluded) after the channel's own tests. 95 (issue 17 asks for at least 85) leaves
 # room for a few new survivors in a refactor without letting the score slide.
 WORKER_THRESHOLD=${WORKER_MUTATION_THRESHOLD:-95}
+# Driver (pure-logic packages; on request only): 62.1% (377/607) before its tests were written,
+# 97.7% (596/610, 12 equivalent excluded; report 99.1%) after the tests of the report's charts
+# read back from their SVG, the metrics log, progress and checkpoints (109 s wall on 2 cores).
+# 95 leaves room for a few new survivors in a refactor.
+DRIVER_THRESHOLD=${DRIVER_MUTATION_THRESHOLD:-95}
 REPORT_ONLY=0
 ALL=0
 VERBOSE=
@@ -80,8 +85,9 @@ for m in $MODULES; do
     python3 "$ROOT/scripts/mutation_report.py" "$XML" "$ROOT/scripts/mutation-equivalent-worker.txt" \
       "$WORKER_THRESHOLD" --root=dev.dptrain.worker. "(root)" data steps $VERBOSE || status=1
   else
-    # Measured, not gated (threshold 0): see the README's mutation section for the figure.
-    python3 "$ROOT/scripts/mutation_report.py" "$XML" /dev/null 0 --root=dev.dptrain.driver. \
+    # Run on request only (not in the default or CI run); gated when it is run.
+    python3 "$ROOT/scripts/mutation_report.py" "$XML" "$ROOT/scripts/mutation-equivalent-driver.txt" \
+      "$DRIVER_THRESHOLD" --root=dev.dptrain.driver. \
       checkpoint cli data metrics progress report $VERBOSE || status=1
   fi
 done

@@ -55,7 +55,7 @@ final class Links {
     @Override
     public void send(ChannelStep step, StepFrame frame) throws IOException {
       if (step != null) this.step = step.at().step();
-      wire.writeStep(out, frame);
+      frame.writeTo(out);
     }
 
     /**

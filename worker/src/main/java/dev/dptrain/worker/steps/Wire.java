@@ -106,16 +106,16 @@ public final class Wire {
   }
 
   /**
-   * Writes the frame in {@code plain[0, headerLen+bodyLen)}: the header in clear, then the body
-   * sealed segment by segment, each segment written as soon as it is sealed.
+   * Writes the RESULT frame in {@code plain[0, headerLen+bodyLen)}: the header in clear, then the
+   * body sealed segment by segment, each segment written as soon as it is sealed.
    */
-  private void writeSealed(OutputStream out, FrameCipher cipher, long seq, long step, int headerLen, int bodyLen)
+  private void writeSealed(OutputStream out, long seq, long step, int headerLen, int bodyLen)
       throws IOException {
     long size = headerLen + FrameCipher.sealedLength(bodyLen);
     if (sealed.length < size) sealed = new byte[(int) size];
     int[] written = {0};
     try {
-      cipher.sealFrame(seq, step, plain, headerLen, bodyLen, sealed, end -> {
+      auth.results().sealFrame(seq, step, plain, headerLen, bodyLen, sealed, end -> {
         try {
           out.write(sealed, written[0], end - written[0]);
         } catch (IOException e) {
@@ -152,11 +152,6 @@ public final class Wire {
         .putInt(MAGIC).putLong(jobId).putInt(partition).putInt(stageAttempt).put(taskNonce).array();
   }
 
-  /** Driver: writes this step's STEP or END frame (sealed once for all links) as its segments are sealed. */
-  public void writeStep(OutputStream out, StepFrame frame) throws IOException {
-    frame.writeTo(out);
-  }
-
   /** Task: writes its RESULT for {@code step}. */
   void writeResult(OutputStream out, GradientSum r, long step) throws IOException {
     int g = r.grad == null ? -1 : r.grad.length;
@@ -171,7 +166,7 @@ public final class Wire {
       b.position(b.position() + 4 * g);
     }
     if (r.normStats != null) b.asDoubleBuffer().put(r.normStats);
-    writeSealed(out, auth.results(), results++, step, RESULT_HEADER, size - RESULT_HEADER);
+    writeSealed(out, results++, step, RESULT_HEADER, size - RESULT_HEADER);
   }
 
   /**

@@ -470,7 +470,7 @@ class WireTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StepFrame forged = StepFrame.step(new StepCoordinates(7, 0, 1, 1, 5), new float[10], 0, null);
     forged.seal(LinkAuth.steps(LinkAuth.newSecret(), 77));
-    new Wire(auth(0), 10, 0).writeStep(out, forged);
+    forged.writeTo(out);
     IOException e = assertThrows(Wire.RejectedFrame.class,
         () -> wire(10, 0).readStep(new ByteArrayInputStream(out.toByteArray()), null, NEVER));
     assertTrue(e.getMessage().contains("STEP 1 failed authentication"), e.getMessage());

@@ -55,11 +55,9 @@ class TrainingStateCodecTest {
     assertArrayEquals(s.best.normState(), r.best.normState());
   }
 
-  /** A version-1 checkpoint (written before the epoch sums) still loads, its sums at zero. */
-  @Test
-  void readsVersionOne() throws IOException {
-    TrainingState s = sample();
-    byte[] v1 = Framing.encode(TrainingStateCodec.MAGIC, 1, 64, out -> {
+  /** {@code s} in an older layout, written field by field as that version's writer did (1: no epoch sums; 2: no best epoch). */
+  private static byte[] older(TrainingState s, int version) {
+    return Framing.encode(TrainingStateCodec.MAGIC, version, 64, out -> {
       out.writeLong(s.seed);
       out.writeLong(s.step);
       out.writeInt(s.epoch);
@@ -67,8 +65,19 @@ class TrainingStateCodecTest {
       Framing.writeFloats(out, s.params);
       Framing.writeFloats(out, s.optimizerState);
       Framing.writeFloats(out, s.normState);
+      if (version >= 2) {
+        out.writeDouble(s.epochLossSum);
+        out.writeLong(s.epochCount);
+        out.writeLong(s.epochCorrect);
+      }
     });
-    TrainingState r = decode(v1);
+  }
+
+  /** A version-1 checkpoint (written before the epoch sums) still loads, its sums at zero. */
+  @Test
+  void readsVersionOne() throws IOException {
+    TrainingState s = sample();
+    TrainingState r = decode(older(s, 1));
     assertArrayEquals(s.params, r.params);
     assertEquals(13, r.step);
     assertEquals(3, r.stepInEpoch);
@@ -78,20 +87,7 @@ class TrainingStateCodecTest {
   /** A version-2 checkpoint (epoch sums, no best epoch) loads its sums. */
   @Test
   void readsVersionTwo() throws IOException {
-    TrainingState s = sample();
-    byte[] v2 = Framing.encode(TrainingStateCodec.MAGIC, 2, 64, out -> {
-      out.writeLong(s.seed);
-      out.writeLong(s.step);
-      out.writeInt(s.epoch);
-      out.writeLong(s.stepInEpoch);
-      Framing.writeFloats(out, s.params);
-      Framing.writeFloats(out, s.optimizerState);
-      Framing.writeFloats(out, s.normState);
-      out.writeDouble(s.epochLossSum);
-      out.writeLong(s.epochCount);
-      out.writeLong(s.epochCorrect);
-    });
-    TrainingState r = decode(v2);
+    TrainingState r = decode(older(sample(), 2));
     assertEquals(12.5, r.epochLossSum);
     assertEquals(120, r.epochCount);
     assertEquals(97, r.epochCorrect);

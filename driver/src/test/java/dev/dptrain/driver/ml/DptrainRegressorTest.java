@@ -1,6 +1,5 @@
 package dev.dptrain.driver.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,10 +76,15 @@ class DptrainRegressorTest {
     assertEquals(model.uid(), loaded.uid());
     assertEquals("x", loaded.getFeaturesCol());
     assertEquals(8, loaded.getEpochs());
+    // the loaded model computes the same predictions, bit for bit (same engine, same parameters)
+    DataFrames.assertFramesEqual(scored, loaded.transform(test));
+    // and the comparison sees a shift of the predictions beyond its tolerance, not within it
+    Dataset<Row> shifted = scored.withColumn("prediction", scored.col("prediction").plus(1e-3));
+    assertThrows(org.opentest4j.AssertionFailedError.class, () -> DataFrames.assertFramesEqual(scored, shifted));
+    assertThrows(org.opentest4j.AssertionFailedError.class,
+        () -> DataFrames.assertFramesApproximatelyEqual(scored, shifted, 5e-4));
+    DataFrames.assertFramesApproximatelyEqual(scored, shifted, 2e-3);
     double[] before = scored.select("prediction").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
-    double[] after = loaded.transform(test).select("prediction").collectAsList().stream()
-        .mapToDouble(r -> r.getDouble(0)).toArray();
-    assertArrayEquals(before, after, 0.0, "the loaded model computes the same predictions");
     // single-row predict goes through the same forward pass
     Row first = test.first();
     List<Double> x = first.getList(0);

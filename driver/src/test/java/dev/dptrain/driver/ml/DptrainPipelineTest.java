@@ -54,6 +54,9 @@ class DptrainPipelineTest {
     // the test rows as dptrain evaluate reads them: the assembled features and the label
     Dataset<Row> testRows = FashionRows.rows(first, false, 0, 1000);
     fitted.stages()[0].transform(testRows).select("features", "label").write().parquet(testParquet);
+    // what the fitted pipeline gives the test rows in this session, to compare after loading in another
+    String firstScored = dir.resolve("first-scored.parquet").toString();
+    fitted.transform(testRows).coalesce(1).write().parquet(firstScored);
     first.stop();
 
     SparkSession second = newSession();
@@ -62,6 +65,11 @@ class DptrainPipelineTest {
     double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
     assertEquals(1000, scored.count());
     assertTrue(scored.columns().length == 6, "image, label, features, prediction, rawPrediction, probability");
+    // every column of every row as the fitted pipeline gave it before saving, bit for bit (both read
+    // back from one Parquet file each, so that schema nullability and row order compare too)
+    String secondScored = dir.resolve("second-scored.parquet").toString();
+    scored.coalesce(1).write().parquet(secondScored);
+    DataFrames.assertFramesEqual(second.read().parquet(firstScored), second.read().parquet(secondScored));
     second.stop();
     SparkTestAccess.stopSharedContext();
 
